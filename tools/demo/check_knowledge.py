@@ -42,10 +42,16 @@ def is_correct(answer, golds):
     return False
 
 
-@torch.no_grad()
 def greedy_answers(model, vocab, questions, max_new_tokens=16, batch_size=64):
-    """Greedy answers for a list of questions, batched with left padding and a KV cache."""
+    """Greedy answers as text: generated words joined by spaces, special tokens left out."""
     inverse = {index: token for token, index in vocab.items()}
+    return [' '.join(inverse[token] for token in tokens if inverse[token] not in SPECIAL_TOKENS)
+            for tokens in greedy_token_ids(model, vocab, questions, max_new_tokens, batch_size)]
+
+
+@torch.no_grad()
+def greedy_token_ids(model, vocab, questions, max_new_tokens=16, batch_size=64):
+    """Greedy token ids (EOS excluded) per question, batched with left padding and a KV cache."""
     eos, pad = vocab[EOS], vocab[PAD]
     answers = []
     for start in range(0, len(questions), batch_size):
@@ -71,7 +77,7 @@ def greedy_answers(model, vocab, questions, max_new_tokens=16, batch_size=64):
                 break
             mask = torch.cat((mask, torch.ones((len(prompts), 1), dtype=torch.int64)), dim=1)
             _, logits, past = model(next_ids.unsqueeze(1), attention_mask=mask, past=past)
-        answers.extend(' '.join(inverse[token] for token in tokens if inverse[token] not in SPECIAL_TOKENS) for tokens in generated)
+        answers.extend(generated)
     return answers
 
 
