@@ -1,0 +1,160 @@
+/**
+ * `elical generate --model DIR --in questions.jsonl --out bench.jsonl`: answers every question
+ * greedily and with seeded samples, writing HonestyBench records (elical.md, "HonestyBench")
+ * that the elicitation and evaluation steps read. Correctness and consistency fields need a
+ * judge and are left to those steps.
+ */
+import { randomBytes } from 'node:crypto';
+import { open, readFile, rename, rm } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { buildPrompt } from '../../core/prompts/promptWrapper';
+import type { GenerateOptions, GenerationResult } from '../../core/scoring/modelRunner';
+import { CliUsageError, type CliCommand, type CliIo } from './cliIo';
+import { openModel, parseCount, parseProvider } from './openModel';
+
+const HELP = `usage: elical generate --model DIR --in questions.jsonl --out bench.jsonl [--samples 20] [--max-new-tokens N] [--seed S] [--provider cpu|cuda|auto] [--threads N]
+
+Reads one JSON object per line with "question" (string) and optional "answer" (gold answers:
+a string or a list of strings). Writes one HonestyBench record per question: question, answer,
+greedy_response, greedy_tokens, greedy_logprobs, greedy_cumulative_logprobs, sampling_response.
+  greedy:   repetition penalty 1.05
+  sampling: temperature 1.0, top-p 0.95, top-k 50, repetition penalty 1.05; sample j of question
+            i (0-based, in file order of non-blank lines) uses seed S + i * samples + j
+  --samples N          sampled answers per question (default 20; 0 = greedy only)
+  --max-new-tokens N   answer length limit (default: the package's generation.maxNewTokens)
+  --seed S             base seed (default 0)
+The output appears only when complete (written to a temporary file, then renamed).`;
+
+/** The reference settings (elical.md, "Baselines"). */
+const REPETITION_PENALTY = 1.05;
+const SAMPLING = { temperature: 1.0, topP: 0.95, topK: 50 };
+
+interface InputQuestion {
+  question: string;
+  answer: string[];
+}
+
+/** Parses the questions file; every problem names its line. */
+export function parseQuestionLines(text: string, file: string): InputQuestion[] {
+  const questions: InputQuestion[] = [];
+  text.split('\n').forEach((line, index) => {
+    if (line.trim() === '') return;
+    const where = `${file}:${index + 1}`;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (error) {
+      throw new CliUsageError(`${where}: not valid JSON (${(error as Error).message})`);
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new CliUsageError(`${where}: expected a JSON object with a "question" field`);
+    const record = value as Record<string, unknown>;
+    if (typeof record.question !== 'string' || record.question.trim() === '') throw new CliUsageError(`${where}: "question" must be a non-empty string`);
+    const answer = record.answer;
+    let answers: string[];
+    if (answer === undefined || answer === null) answers = [];
+    else if (typeof answer === 'string') answers = [answer];
+    else if (Array.isArray(answer) && answer.every((item) => typeof item === 'string')) answers = answer as string[];
+    else throw new CliUsageError(`${where}: "answer" must be a string or a list of strings`);
+    questions.push({ question: record.question, answer: answers });
+  });
+  if (questions.length === 0) throw new CliUsageError(`${file}: no questions (one JSON object per line)`);
+  return questions;
+}
+
+class Interrupted extends Error {}
+
+async function run(args: string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: {
+        model: { type: 'string' },
+        in: { type: 'string' },
+        out: { type: 'string' },
+        samples: { type: 'string' },
+        'max-new-tokens': { type: 'string' },
+        seed: { type: 'string' },
+        provider: { type: 'string' },
+        threads: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new CliUsageError(`generate: ${(error as Error).message}\n${HELP}`);
+  }
+  const { values } = parsed;
+  if (values.help) {
+    io.stdout(`${HELP}\n`);
+    return 0;
+  }
+  for (const name of ['model', 'in', 'out'] as const) if (!values[name]) throw new CliUsageError(`generate: --${name} is required\n${HELP}`);
+  const model = values.model as string;
+  const input = values.in as string;
+  const output = values.out as string;
+  const samples = parseCount('samples', values.samples, 20, 0);
+  const seed = parseCount('seed', values.seed, 0, 0);
+  const provider = parseProvider(values.provider);
+  const threads = parseCount('threads', values.threads, 0, 0);
+  let text: string;
+  try {
+    text = await readFile(input, 'utf8');
+  } catch (error) {
+    throw new CliUsageError(`generate: cannot read --in ${input} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  const questions = parseQuestionLines(text, input);
+
+  const { pkg, runner } = await openModel(model, provider, io, threads);
+  const maxNewTokens = parseCount('max-new-tokens', values['max-new-tokens'], pkg.manifest.generation.maxNewTokens, 1);
+  const temporary = `${output}.${randomBytes(6).toString('hex')}.partial`;
+  const handle = await open(temporary, 'wx');
+  const started = Date.now();
+  try {
+    const generate = async (promptIds: number[], decoding: GenerateOptions['decoding']): Promise<GenerationResult> => {
+      const result = await runner.generate(promptIds, { maxNewTokens, decoding, repetitionPenalty: REPETITION_PENALTY, eosTokenIds: pkg.manifest.generation.eosTokenIds, signal: io.signal });
+      if (result.finishReason === 'aborted') throw new Interrupted();
+      return result;
+    };
+    // The answer text leaves out the EOS token; tokens and log-probs keep it, since the model chose it.
+    const answerText = (ids: number[]): string => pkg.tokenizer.decode(ids, { skipSpecialTokens: true }).trim();
+    for (const [index, item] of questions.entries()) {
+      if (io.signal.aborted) throw new Interrupted();
+      const prompt = buildPrompt(item.question, pkg.manifest.prompt, pkg.tokenizer);
+      const greedy = await generate(prompt.tokenIds, 'greedy');
+      const sampled: string[] = [];
+      for (let sample = 0; sample < samples; sample++) {
+        const result = await generate(prompt.tokenIds, { ...SAMPLING, seed: seed + index * samples + sample });
+        sampled.push(answerText(result.tokenIds));
+      }
+      const record = {
+        question: item.question,
+        answer: item.answer,
+        greedy_response: [answerText(greedy.tokenIds)],
+        greedy_tokens: [pkg.tokenizer.idsToTokens(greedy.tokenIds)],
+        greedy_logprobs: [greedy.logprobs],
+        greedy_cumulative_logprobs: [greedy.logprobs.reduce((sum, value) => sum + value, 0)],
+        sampling_response: sampled,
+      };
+      await handle.write(`${JSON.stringify(record)}\n`);
+      const seconds = (Date.now() - started) / 1000;
+      io.stderr(`generate: ${index + 1}/${questions.length} questions, ${seconds.toFixed(1)} s${prompt.truncation ? ` (line ${index + 1}: ${prompt.truncation})` : ''}\n`);
+    }
+    await handle.sync();
+    await handle.close();
+    await rename(temporary, output);
+    io.stderr(`generate: wrote ${questions.length} records to ${output}\n`);
+    return 0;
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    await rm(temporary, { force: true });
+    if (error instanceof Interrupted) {
+      io.stderr(`generate: interrupted; ${output} was not written\n`);
+      return 130;
+    }
+    throw error;
+  } finally {
+    await runner.dispose();
+  }
+}
+
+export const generateCommand: CliCommand = { name: 'generate', summary: 'answer questions greedily and by sampling (HonestyBench records)', run };
