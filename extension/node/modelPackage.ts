@@ -10,6 +10,7 @@ import { createReadStream } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { readHeadFile } from '../core/heads/headFile';
+import { decodeSafetensors } from '../core/heads/safetensors';
 import type { LinearHead } from '../core/heads/linearHead';
 import type { MlpHead } from '../core/heads/mlpHead';
 import { type HeadEntry, type ModelManifest, parseModelManifest } from '../core/scoring/modelManifest';
@@ -22,6 +23,9 @@ export interface PackagedHead {
   head: LinearHead | MlpHead;
 }
 
+/** One LoRA checkpoint of a shared-base package: graph input name -> float32 tensor. */
+export type LoraWeights = Record<string, { shape: number[]; data: Float32Array }>;
+
 export interface ModelPackage {
   /** Absolute, symlink-resolved package folder. */
   dir: string;
@@ -31,6 +35,32 @@ export interface ModelPackage {
   tokenizer: TextTokenizer;
   /** In manifest order. */
   heads: PackagedHead[];
+  /** Shared-base LoRA checkpoints by id (empty when LoRA is merged or absent). */
+  loraCheckpoints: Map<string, LoraWeights>;
+}
+
+const LORA_TENSOR = /^lora\.\d+\.[A-Za-z0-9_]+\.(A|B)$/;
+
+/** Decodes a LoRA checkpoint file; the runner checks names and shapes against the graph. */
+function readLoraFile(bytes: Uint8Array, rel: string, rank: number): LoraWeights {
+  let tensors;
+  try {
+    tensors = decodeSafetensors(bytes).tensors;
+  } catch (error) {
+    throw new ModelPackageError('lora-invalid', rel, `is not a valid safetensors file (${(error as Error).message}); re-export the package`);
+  }
+  const weights: LoraWeights = {};
+  for (const [name, tensor] of Object.entries(tensors)) {
+    if (!LORA_TENSOR.test(name)) throw new ModelPackageError('lora-invalid', rel, `holds tensor ${name}; LoRA checkpoint tensors are named lora.{layer}.{projection}.A or .B`);
+    if (!(tensor.data instanceof Float32Array) || tensor.shape.length !== 2) {
+      throw new ModelPackageError('lora-invalid', rel, `tensor ${name} must be a 2-D float tensor, got ${tensor.dtype} [${tensor.shape.join(', ')}]`);
+    }
+    const rankAxis = name.endsWith('.A') ? 0 : 1;
+    if (tensor.shape[rankAxis] !== rank) throw new ModelPackageError('lora-invalid', rel, `tensor ${name} has shape [${tensor.shape.join(', ')}], but lora.rank in manifest.json is ${rank}`);
+    weights[name] = { shape: tensor.shape, data: tensor.data };
+  }
+  if (Object.keys(weights).length === 0) throw new ModelPackageError('lora-invalid', rel, 'holds no tensors');
+  return weights;
 }
 
 /** Hex sha256 of a file, streamed (backbones can be many GiB). */
@@ -123,9 +153,11 @@ export async function loadModelPackage(packageDir: string): Promise<ModelPackage
     heads.push({ entry, head });
   }
 
+  const loraCheckpoints = new Map<string, LoraWeights>();
   for (const checkpoint of manifest.lora?.checkpoints ?? []) {
     const path = await existingFile(dir, checkpoint.file, 'file-missing', reexport);
     await checkSha256(path, checkpoint.file, checkpoint.sha256);
+    loraCheckpoints.set(checkpoint.id, readLoraFile(new Uint8Array(await readFile(path)), checkpoint.file, manifest.lora?.rank ?? 0));
   }
 
   // The exporter's inventory covers files the blocks above do not hash (tokenizer, model card).
@@ -148,5 +180,5 @@ export async function loadModelPackage(packageDir: string): Promise<ModelPackage
   if (manifest.prompt.chatTemplate && !tokenizer.hasChatTemplate) {
     throw new ModelPackageError('tokenizer-invalid', manifest.tokenizer.configFile, 'has no chat_template, but manifest.json sets prompt.chatTemplate = true; restore the file or set chatTemplate to false');
   }
-  return { dir, manifest, backbonePath, tokenizer, heads };
+  return { dir, manifest, backbonePath, tokenizer, heads, loraCheckpoints };
 }

@@ -10,6 +10,7 @@ import { ModelPackageError } from '../core/scoring/modelPackageError';
 import type { GenerateOptions, GenerationResult, LastTokenOutputs, ModelRunner } from '../core/scoring/modelRunner';
 import { chooseNextToken } from '../core/scoring/sampler';
 import { checkBackboneSignature, type GraphValue } from '../core/scoring/backboneSignature';
+import type { LoraWeights } from './modelPackage';
 
 /** 'auto' tries CUDA and falls back to the CPU, recording why. */
 export type ExecutionProviderChoice = 'cpu' | 'cuda' | 'auto';
@@ -28,6 +29,10 @@ export interface OnnxModelRunnerOptions {
   interOpNumThreads?: number;
   /** Where the runner says things a user may want to know (the CUDA fallback reason). */
   log?: (message: string) => void;
+  /** Shared-base LoRA packages: each checkpoint's tensors, fed as the graph's lora.* inputs. */
+  loraCheckpoints?: ReadonlyMap<string, LoraWeights>;
+  /** The checkpoint used when a call names none (default: the first). */
+  defaultAdapter?: string;
 }
 
 /** CUDA was asked for explicitly and cannot be used. */
@@ -36,6 +41,31 @@ export class ExecutionProviderError extends Error {
 }
 
 type FloatTensorType = 'float32' | 'float16';
+
+/** float32 to IEEE half bits, rounding to nearest even (for float16 graphs' LoRA inputs). */
+function floatToHalf(value: number): number {
+  const f32 = new Float32Array(1);
+  const u32 = new Uint32Array(f32.buffer);
+  f32[0] = value;
+  const bits = u32[0];
+  const sign = (bits >>> 16) & 0x8000;
+  const exponent = ((bits >>> 23) & 0xff) - 127 + 15;
+  let mantissa = bits & 0x7fffff;
+  if (((bits >>> 23) & 0xff) === 0xff) return sign | 0x7c00 | (mantissa ? 0x200 : 0);
+  if (exponent >= 0x1f) return sign | 0x7c00;
+  if (exponent <= 0) {
+    if (exponent < -10) return sign;
+    mantissa |= 0x800000;
+    const shift = 14 - exponent;
+    const half = mantissa >>> shift;
+    const rest = mantissa & ((1 << shift) - 1);
+    const midpoint = 1 << (shift - 1);
+    return sign | (half + (rest > midpoint || (rest === midpoint && half & 1) ? 1 : 0));
+  }
+  const half = (exponent << 10) | (mantissa >>> 13);
+  const rest = mantissa & 0x1fff;
+  return sign | (half + (rest > 0x1000 || (rest === 0x1000 && half & 1) ? 1 : 0));
+}
 
 /** IEEE half (as stored by onnxruntime in a Uint16Array) to float32. */
 function halfToFloat(bits: number): number {
@@ -68,6 +98,7 @@ export class OnnxModelRunner implements ModelRunner {
   private disposed = false;
   private readonly floatType: FloatTensorType;
   private readonly names: { pastKey: string[]; pastValue: string[]; presentKey: string[]; presentValue: string[] };
+  private readonly loraFeeds = new Map<string, Record<string, ort.Tensor>>();
 
   constructor(private readonly options: OnnxModelRunnerOptions) {
     this.hiddenSize = options.architecture.hiddenSize;
@@ -146,12 +177,54 @@ export class OnnxModelRunner implements ModelRunner {
     const describe = (metadata: readonly ort.InferenceSession.ValueMetadata[]): GraphValue[] =>
       metadata.map((value) => (value.isTensor ? { name: value.name, type: value.type, shape: [...value.shape] } : { name: value.name, type: 'non-tensor', shape: [] }));
     try {
-      checkBackboneSignature({ inputs: describe(session.inputMetadata), outputs: describe(session.outputMetadata) }, this.options.architecture, this.options.backbone);
+      const inputs = describe(session.inputMetadata);
+      const lora = this.options.loraCheckpoints ?? new Map<string, LoraWeights>();
+      checkBackboneSignature({ inputs, outputs: describe(session.outputMetadata) }, this.options.architecture, this.options.backbone, lora.size > 0);
+      this.checkLoraInputs(inputs.filter((value) => value.name.startsWith('lora.')), lora);
     } catch (error) {
       await session.release();
       throw error;
     }
     return session;
+  }
+
+  /** Every checkpoint must feed exactly the graph's lora.* inputs, with matching shapes. */
+  private checkLoraInputs(graphInputs: GraphValue[], checkpoints: ReadonlyMap<string, LoraWeights>): void {
+    if (checkpoints.size > 0 && graphInputs.length === 0) {
+      throw new ModelPackageError('lora-invalid', this.options.backbone.file, 'manifest.json lists LoRA checkpoints, but the graph has no lora.* inputs (it was exported with merged LoRA); remove the "lora" block or re-export with --shared-lora');
+    }
+    for (const [id, weights] of checkpoints) {
+      const where = `LoRA checkpoint ${id}`;
+      for (const input of graphInputs) {
+        const tensor = weights[input.name];
+        if (!tensor) throw new ModelPackageError('lora-invalid', where, `lacks tensor ${input.name}, which the graph takes as input; re-export the package`);
+        const fits = tensor.shape.length === input.shape.length && input.shape.every((dim, axis) => typeof dim !== 'number' || dim === tensor.shape[axis]);
+        if (!fits) throw new ModelPackageError('lora-invalid', where, `tensor ${input.name} has shape [${tensor.shape.join(', ')}], the graph expects [${input.shape.join(', ')}]`);
+      }
+      const extra = Object.keys(weights).filter((name) => !graphInputs.some((input) => input.name === name));
+      if (extra.length > 0) throw new ModelPackageError('lora-invalid', where, `holds ${extra.join(', ')}, which the graph does not take; re-export the package`);
+    }
+  }
+
+  /** The lora.* feeds of the requested (or default) checkpoint; none for packages without LoRA inputs. */
+  private adapterFeeds(adapter: string | undefined): Record<string, ort.Tensor> {
+    const checkpoints = this.options.loraCheckpoints ?? new Map<string, LoraWeights>();
+    if (checkpoints.size === 0) {
+      if (adapter !== undefined) throw new RangeError(`LoRA checkpoint ${JSON.stringify(adapter)} was asked for, but this model has no LoRA checkpoints as inputs`);
+      return {};
+    }
+    const id = adapter ?? this.options.defaultAdapter ?? [...checkpoints.keys()][0];
+    const weights = checkpoints.get(id);
+    if (!weights) throw new RangeError(`unknown LoRA checkpoint ${JSON.stringify(id)}; this model has ${[...checkpoints.keys()].join(', ')}`);
+    let feeds = this.loraFeeds.get(id);
+    if (!feeds) {
+      feeds = {};
+      for (const [name, tensor] of Object.entries(weights)) {
+        feeds[name] = this.floatType === 'float32' ? new ort.Tensor('float32', tensor.data, tensor.shape) : new ort.Tensor('float16', Uint16Array.from(tensor.data, floatToHalf), tensor.shape);
+      }
+      this.loraFeeds.set(id, feeds);
+    }
+    return feeds;
   }
 
   private async open(provider: 'cpu' | 'cuda'): Promise<ort.InferenceSession> {
@@ -187,7 +260,7 @@ export class OnnxModelRunner implements ModelRunner {
    * position_ids = max(cumsum(mask) - 1, 0), so every row's real tokens sit at positions 0..n-1
    * exactly as when run alone. The last column is therefore always a real token.
    */
-  async forwardLastToken(rows: readonly (readonly number[])[], options: { withLogits?: boolean } = {}): Promise<LastTokenOutputs> {
+  async forwardLastToken(rows: readonly (readonly number[])[], options: { withLogits?: boolean; adapter?: string } = {}): Promise<LastTokenOutputs> {
     if (rows.length === 0) throw new RangeError('forwardLastToken needs at least one row');
     const maxPositions = this.options.architecture.maxPositionEmbeddings;
     rows.forEach((row, index) => {
@@ -196,6 +269,7 @@ export class OnnxModelRunner implements ModelRunner {
       for (const id of row) if (!Number.isInteger(id) || id < 0 || id >= this.vocabSize) throw new RangeError(`row ${index} holds token id ${id}, outside the vocabulary (size ${this.vocabSize})`);
     });
     const session = await this.getSession();
+    const lora = this.adapterFeeds(options.adapter);
     const batch = rows.length;
     const width = Math.max(...rows.map((row) => row.length));
     const ids = new BigInt64Array(batch * width).fill(BigInt(this.options.padTokenId));
@@ -215,6 +289,7 @@ export class OnnxModelRunner implements ModelRunner {
       [inputs.attentionMask]: new ort.Tensor('int64', mask, [batch, width]),
       [inputs.positionIds]: new ort.Tensor('int64', positions, [batch, width]),
       ...this.emptyPast(batch),
+      ...lora,
     };
     const fetches = options.withLogits ? [outputs.hiddenStates, outputs.logits] : [outputs.hiddenStates];
     const result = await session.run(feeds, fetches);
@@ -245,6 +320,7 @@ export class OnnxModelRunner implements ModelRunner {
     if (promptIds.length >= maxPositions) throw new RangeError(`the prompt has ${promptIds.length} tokens; the model has ${maxPositions} positions and needs one left to answer`);
     for (const id of promptIds) if (!Number.isInteger(id) || id < 0 || id >= this.vocabSize) throw new RangeError(`prompt holds token id ${id}, outside the vocabulary (size ${this.vocabSize})`);
     const session = await this.getSession();
+    const lora = this.adapterFeeds(options.adapter);
     const random = options.decoding === 'greedy' ? (): number => 0 : createSeededRandom(options.decoding.seed);
     const eos = new Set(options.eosTokenIds);
     const seen = new Set(promptIds);
@@ -265,6 +341,7 @@ export class OnnxModelRunner implements ModelRunner {
         [inputs.attentionMask]: new ort.Tensor('int64', new BigInt64Array(pastLength + length).fill(1n), [1, pastLength + length]),
         [inputs.positionIds]: new ort.Tensor('int64', BigInt64Array.from({ length }, (_, t) => BigInt(pastLength + t)), [1, length]),
         ...past,
+        ...lora,
       };
       const result = await session.run(feeds, fetches);
       const logits = floatData(result[outputs.logits]).subarray((length - 1) * this.vocabSize, length * this.vocabSize);

@@ -11,6 +11,8 @@ import type { TextTokenizer } from './textTokenizer';
 export interface NamedHead {
   id: string;
   head: ConfidenceHead;
+  /** Shared-base LoRA packages: the checkpoint the head was trained on (runner.forwardLastToken's adapter). */
+  adapter?: string;
 }
 
 export interface ConfidenceScore {
@@ -33,7 +35,7 @@ export interface ScoreOptions {
 }
 
 export class ConfidenceScorer {
-  private readonly heads: Map<string, ConfidenceHead>;
+  private readonly heads: Map<string, NamedHead>;
 
   constructor(
     private readonly runner: ModelRunner,
@@ -47,10 +49,11 @@ export class ConfidenceScorer {
   ) {
     if (heads.length === 0) throw new Error('the scorer needs at least one confidence head');
     this.heads = new Map();
-    for (const { id, head } of heads) {
+    for (const named of heads) {
+      const { id, head } = named;
       if (this.heads.has(id)) throw new Error(`head id ${id} is given twice`);
       if (head.hiddenSize !== runner.hiddenSize) throw new Error(`head ${id} reads hidden size ${head.hiddenSize}, but the model's is ${runner.hiddenSize}`);
-      this.heads.set(id, head);
+      this.heads.set(id, named);
     }
     if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new RangeError(`maxBatch must be a positive integer, got ${maxBatch}`);
   }
@@ -71,7 +74,8 @@ export class ConfidenceScorer {
   }
 
   /**
-   * Scores several questions with one forward pass per `maxBatch` of them; each result equals
+   * Scores several questions with one forward pass per `maxBatch` of them (and per LoRA
+   * checkpoint, when heads sit on different checkpoints of a shared base); each result equals
    * scoring that question alone (the runner left-pads and reads the last real token). `ms` of
    * each result is the batch's time divided by its size.
    * Errors: an unknown head id (the message lists the known ones); an empty question list.
@@ -79,17 +83,23 @@ export class ConfidenceScorer {
   async scoreBatch(questions: readonly string[], options: ScoreOptions = {}): Promise<ConfidenceScore[]> {
     if (questions.length === 0) throw new RangeError('no questions to score');
     const selected = (options.headIds ?? this.headIds).map((id) => {
-      const head = this.heads.get(id);
-      if (!head) throw new Error(`unknown head ${JSON.stringify(id)}; this model has ${this.headIds.join(', ')}`);
-      return { id, head };
+      const named = this.heads.get(id);
+      if (!named) throw new Error(`unknown head ${JSON.stringify(id)}; this model has ${this.headIds.join(', ')}`);
+      return named;
     });
+    const adapters = [...new Set(selected.map((named) => named.adapter))];
     const results: ConfidenceScore[] = [];
     for (let start = 0; start < questions.length; start += this.maxBatch) {
       const started = this.now();
       const chunk = questions.slice(start, start + this.maxBatch);
       const prompts = chunk.map((question) => this.buildPrompt(question, options.raw ?? false));
-      const { hiddenStates } = await this.runner.forwardLastToken(prompts.map((prompt) => prompt.tokenIds));
-      const perHead = selected.map(({ id, head }) => ({ id, confidences: head.predict(hiddenStates, chunk.length) }));
+      const rows = prompts.map((prompt) => prompt.tokenIds);
+      const confidences = new Map<string, Float32Array>();
+      for (const adapter of adapters) {
+        const { hiddenStates } = await this.runner.forwardLastToken(rows, adapter === undefined ? {} : { adapter });
+        for (const named of selected) if (named.adapter === adapter) confidences.set(named.id, named.head.predict(hiddenStates, chunk.length));
+      }
+      const perHead = selected.map(({ id }) => ({ id, confidences: confidences.get(id) as Float32Array }));
       const ms = (this.now() - started) / chunk.length;
       chunk.forEach((question, row) => {
         const heads: Record<string, number> = {};

@@ -26,6 +26,12 @@ export interface GenerateOptions {
   eosTokenIds: readonly number[];
   /** Checked before every step; when aborted, generation returns what it has ('aborted'). */
   signal?: AbortSignal;
+  /**
+   * With shared-base LoRA packages: which LoRA checkpoint the backbone runs with (default: the
+   * runner's default checkpoint). Naming a checkpoint the runner does not have is an
+   * error.
+   */
+  adapter?: string;
 }
 
 export type FinishReason = 'eos' | 'length' | 'aborted';
@@ -61,7 +67,7 @@ export interface ModelRunner {
    * state at each row's last real token, never at a pad position. Each row's result equals that
    * row run alone.
    */
-  forwardLastToken(rows: readonly (readonly number[])[], options?: { withLogits?: boolean }): Promise<LastTokenOutputs>;
+  forwardLastToken(rows: readonly (readonly number[])[], options?: { withLogits?: boolean; adapter?: string }): Promise<LastTokenOutputs>;
   /** Continues `promptIds` (non-empty) token by token with a KV cache. */
   generate(promptIds: readonly number[], options: GenerateOptions): Promise<GenerationResult>;
   /** Frees native resources; the runner cannot be used afterwards. */

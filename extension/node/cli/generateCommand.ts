@@ -12,7 +12,7 @@ import type { GenerateOptions, GenerationResult } from '../../core/scoring/model
 import { CliUsageError, type CliCommand, type CliIo } from './cliIo';
 import { openModel, parseCount, parseProvider } from './openModel';
 
-const HELP = `usage: elical generate --model DIR --in questions.jsonl --out bench.jsonl [--samples 20] [--max-new-tokens N] [--seed S] [--provider cpu|cuda|auto] [--threads N]
+const HELP = `usage: elical generate --model DIR --in questions.jsonl --out bench.jsonl [--samples 20] [--max-new-tokens N] [--seed S] [--adapter ID] [--provider cpu|cuda|auto] [--threads N]
 
 Reads one JSON object per line with "question" (string) and optional "answer" (gold answers:
 a string or a list of strings). Writes one HonestyBench record per question: question, answer,
@@ -23,6 +23,8 @@ greedy_response, greedy_tokens, greedy_logprobs, greedy_cumulative_logprobs, sam
   --samples N          sampled answers per question (default 20; 0 = greedy only)
   --max-new-tokens N   answer length limit (default: the package's generation.maxNewTokens)
   --seed S             base seed (default 0)
+  --adapter ID         shared-base LoRA packages: the checkpoint to answer with (default: the
+                       default head's)
 The output appears only when complete (written to a temporary file, then renamed).`;
 
 /** The reference settings (elical.md, "Baselines"). */
@@ -77,6 +79,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
         seed: { type: 'string' },
         provider: { type: 'string' },
         threads: { type: 'string' },
+        adapter: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -106,12 +109,17 @@ async function run(args: string[], io: CliIo): Promise<number> {
 
   const { pkg, runner } = await openModel(model, provider, io, threads);
   const maxNewTokens = parseCount('max-new-tokens', values['max-new-tokens'], pkg.manifest.generation.maxNewTokens, 1);
+  const adapter = values.adapter;
+  if (adapter !== undefined && !pkg.loraCheckpoints.has(adapter)) {
+    await runner.dispose();
+    throw new CliUsageError(`generate: --adapter ${adapter}: ${pkg.loraCheckpoints.size === 0 ? 'this model has no LoRA checkpoints as inputs' : `this model has ${[...pkg.loraCheckpoints.keys()].join(', ')}`}`);
+  }
   const temporary = `${output}.${randomBytes(6).toString('hex')}.partial`;
   const handle = await open(temporary, 'wx');
   const started = Date.now();
   try {
     const generate = async (promptIds: number[], decoding: GenerateOptions['decoding']): Promise<GenerationResult> => {
-      const result = await runner.generate(promptIds, { maxNewTokens, decoding, repetitionPenalty: REPETITION_PENALTY, eosTokenIds: pkg.manifest.generation.eosTokenIds, signal: io.signal });
+      const result = await runner.generate(promptIds, { maxNewTokens, decoding, repetitionPenalty: REPETITION_PENALTY, eosTokenIds: pkg.manifest.generation.eosTokenIds, signal: io.signal, adapter });
       if (result.finishReason === 'aborted') throw new Interrupted();
       return result;
     };

@@ -38,6 +38,8 @@ export async function openModel(dir: string, provider: ExecutionProviderChoice, 
       provider,
       intraOpNumThreads: threads,
       log: (message) => io.stderr(`${message}\n`),
+      loraCheckpoints: pkg.loraCheckpoints,
+      defaultAdapter: pkg.heads.find(({ entry }) => entry.id === pkg.manifest.defaultHead)?.entry.loraCheckpoint ?? undefined,
     });
     try {
       await runner.load();

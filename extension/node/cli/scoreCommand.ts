@@ -43,7 +43,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
 
   const { pkg, runner } = await openModel(values.model, provider, io, threads);
   try {
-    const scorer = new ConfidenceScorer(runner, pkg.tokenizer, pkg.manifest.prompt, pkg.heads.map(({ entry, head }) => ({ id: entry.id, head })));
+    const scorer = new ConfidenceScorer(runner, pkg.tokenizer, pkg.manifest.prompt, pkg.heads.map(({ entry, head }) => ({ id: entry.id, head, adapter: entry.loraCheckpoint ?? undefined })));
     const headIds = values.heads === undefined || values.heads === 'all' ? undefined : values.heads.split(',').map((id) => id.trim()).filter(Boolean);
     if (headIds) {
       const unknown = headIds.filter((id) => !scorer.headIds.includes(id));
