@@ -6,6 +6,7 @@ import { ConfidenceScorer } from '../../../extension/core/scoring/confidenceScor
 import { ModelPackageError } from '../../../extension/core/scoring/modelPackageError';
 import { loadModelPackage, type ModelPackage } from '../../../extension/node/modelPackage';
 import { ExecutionProviderError, OnnxModelRunner, type OnnxModelRunnerOptions } from '../../../extension/node/onnxModelRunner';
+import { requirePython, runPython } from '../../support/python';
 
 const FIXTURE = join(__dirname, '..', '..', 'fixtures', 'tiny-llama');
 
@@ -132,6 +133,59 @@ test('greedy KV-cache generation equals the reference token for token, with its 
     assertClose(result.logprobs, item.greedy.logprobs, 1e-4, `${item.question} logprobs`);
     assert.equal(result.finishReason, item.greedy.stoppedOnEos ? 'eos' : 'length');
   }
+});
+
+// Greedy decoding as N-Prob runs it (repetition penalty 1.05), by full recomputation in PyTorch on
+// the same checkpoint (HF base + LoRA merged, as in the package), with Hugging Face's penalty
+// rule written as torch.gather / torch.where / scatter over prompt + answer ids.
+const PENALISED_GREEDY = String.raw`
+import json, sys, torch
+sys.path.insert(0, sys.argv[1])
+from elical_tools.llama import LlamaForCausalLM
+from elical_tools.lora_adapter import load_adapter
+from elical_tools.lora_merge import merge_adapter
+model = LlamaForCausalLM.from_pretrained(sys.argv[2])
+merge_adapter(model, load_adapter(sys.argv[3], model))
+model.eval()
+request = json.load(sys.stdin)
+results = []
+with torch.no_grad():
+    for prompt in request['prompts']:
+        ids = list(prompt)
+        tokens, logprobs, gap = [], [], float('inf')
+        for _ in range(request['maxNewTokens']):
+            logits = model(torch.tensor([ids]))[1][0, -1].double()
+            seen = torch.tensor(sorted(set(ids)))
+            score = torch.gather(logits, 0, seen)
+            score = torch.where(score < 0, score * request['penalty'], score / request['penalty'])
+            logits = logits.scatter(0, seen, score)
+            top = torch.topk(logits, 2).values
+            gap = min(gap, float(top[0] - top[1]))
+            token = int(torch.argmax(logits))
+            tokens.append(token)
+            logprobs.append(float(torch.log_softmax(logits, -1)[token]))
+            if token in request['eos']:
+                break
+            ids.append(token)
+        results.append({'tokenIds': tokens, 'logprobs': logprobs, 'gap': gap})
+print(json.dumps(results))
+`;
+
+test('greedy with repetition penalty 1.05 equals a PyTorch loop with Hugging Face\'s penalty rule', async (t) => {
+  if (!requirePython(t, ['torch'])) return;
+  const prompts = reference.cases.slice(0, 3).map((item) => item.inputIds);
+  const request = { prompts, maxNewTokens: 12, penalty: 1.05, eos: reference.eosTokenIds };
+  const root = join(__dirname, '..', '..', '..');
+  const expected = JSON.parse(runPython(['-c', PENALISED_GREEDY, join(root, 'tools'), join(FIXTURE, 'hf'), join(FIXTURE, 'lora')], { input: JSON.stringify(request) })) as { tokenIds: number[]; logprobs: number[]; gap: number }[];
+  for (const [index, prompt] of prompts.entries()) {
+    // A near-tie would make the comparison depend on float order rather than on the rule.
+    assert.ok(expected[index].gap > 1e-3, `case ${index}: top-2 gap ${expected[index].gap} too small to compare`);
+    const result = await runner.generate(prompt, { maxNewTokens: 12, decoding: 'greedy', repetitionPenalty: 1.05, eosTokenIds: reference.eosTokenIds });
+    assert.deepEqual(result.tokenIds, expected[index].tokenIds, `case ${index}`);
+    assertClose(result.logprobs, expected[index].logprobs, 1e-4, `case ${index} logprobs`);
+  }
+  const plain = await runner.generate(prompts[0], { maxNewTokens: 12, decoding: 'greedy', repetitionPenalty: 1, eosTokenIds: reference.eosTokenIds });
+  assert.notDeepEqual(plain.tokenIds, expected[0].tokenIds, 'the penalty changes this answer (the fixture repeats tokens)');
 });
 
 test('sampling is reproducible with a seed and differs across seeds', async () => {
