@@ -90,11 +90,17 @@ def head_module(kind, state):
     return module.eval()
 
 
-def write_head(path, kind, state, family, budget, target, seed='unknown', training=None):
-    """Writes our head safetensors with the metadata docs/model-package.md lists."""
+def write_head(path, kind, state, family, budget, target, seed='unknown', training=None, imported_from=None):
+    """Writes our head safetensors with the metadata docs/model-package.md lists.
+
+    A head trained elsewhere has no seed or training summary we know of: those are written as
+    "unknown" and null, and where it came from goes into the extra key `importedFrom`."""
     metadata = {
         'format': HEAD_FORMAT, 'formatVersion': HEAD_FORMAT_VERSION, 'kind': kind, 'family': family,
         'budget': 'all' if budget is None else str(budget), 'target': target, 'seed': str(seed),
-        'training': json.dumps(training or {}, sort_keys=True),
+        # null marks an imported head whose training run is unknown (docs/model-package.md).
+        'training': json.dumps(training, sort_keys=True),
     }
+    if imported_from is not None:
+        metadata['importedFrom'] = json.dumps(imported_from, sort_keys=True)
     save_file(path, state, metadata)

@@ -160,10 +160,10 @@ def _write(work, model, model_dir, groups, adapters, dtype, shared_lora, tokeniz
         for head in group['heads']:
             relative = f'heads/{head["id"]}.safetensors'
             source = os.path.relpath(head['file'])
-            training = {'source': source, 'lora': group.get('lora') and os.path.relpath(group['lora'])}
+            imported_from = {'source': source, 'lora': group.get('lora') and os.path.relpath(group['lora'])}
             target = 'consistency' if head['family'] == 'eli-only' else 'correctness'
             write_head(os.path.join(work, relative), head['kind'], head['state'], head['family'], head['budget'],
-                       target, training=training)
+                       target, imported_from=imported_from)
             entry = {'id': head['id'], 'file': relative, 'sha256': sha256_of(os.path.join(work, relative)),
                      'family': head['family'], 'kind': head['kind'], 'budget': head['budget'], 'target': target,
                      'trainingData': f'exported from {source}', 'metrics': {}}

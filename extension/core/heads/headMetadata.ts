@@ -7,8 +7,11 @@
  * String form (all keys required):
  *   format = "elical-head", formatVersion = "1", kind = "linear" | "mlp",
  *   family = "eli-only" | "cal-only" | "elical", budget = "all" | a positive integer,
- *   target = "consistency" | "correctness", seed = a non-negative integer,
- *   training = JSON {"epochsRun", "bestEpoch", "validationLoss", "trainSize", "validationSize"}.
+ *   target = "consistency" | "correctness", seed = a non-negative integer or "unknown",
+ *   training = JSON {"epochsRun", "bestEpoch", "validationLoss", "trainSize", "validationSize"}
+ *   or JSON null.
+ * "unknown" and null are for heads imported from elsewhere (e.g. the seed release's
+ * `vector_head_epoch_best.pt`), whose seed and training run this project never saw.
  * Extra keys are ignored on read, so later versions may add information without breaking older
  * readers; a different formatVersion is refused.
  */
@@ -36,8 +39,10 @@ export interface HeadMetadata {
   /** Number of labels (or questions) trained on; null means "all". */
   budget: number | null;
   target: HeadTarget;
-  seed: number;
-  training: HeadTrainingSummary;
+  /** null: not known (an imported head). */
+  seed: number | null;
+  /** null: not known (an imported head). */
+  training: HeadTrainingSummary | null;
 }
 
 /** Raised for metadata that is missing, malformed or of another format version. */
@@ -103,8 +108,8 @@ export function validateHeadMetadata(value: unknown): HeadMetadata {
     throw new HeadMetadataError(`head metadata "budget" must be a positive integer or null (all); got ${JSON.stringify(budget)}`);
   }
   const seed = value.seed;
-  if (typeof seed !== 'number' || !Number.isSafeInteger(seed) || seed < 0) {
-    throw new HeadMetadataError(`head metadata "seed" must be a non-negative integer; got ${JSON.stringify(seed)}`);
+  if (seed !== null && (typeof seed !== 'number' || !Number.isSafeInteger(seed) || seed < 0)) {
+    throw new HeadMetadataError(`head metadata "seed" must be a non-negative integer or null (unknown); got ${JSON.stringify(seed)}`);
   }
   return {
     family: oneOf('family', value.family, FAMILIES),
@@ -112,7 +117,7 @@ export function validateHeadMetadata(value: unknown): HeadMetadata {
     budget,
     target: oneOf('target', value.target, TARGETS),
     seed,
-    training: parseTraining(value.training),
+    training: value.training === null ? null : parseTraining(value.training),
   };
 }
 
@@ -143,7 +148,7 @@ export function parseHeadMetadata(raw: unknown): HeadMetadata {
     kind: raw.kind,
     budget: raw.budget === 'all' ? null : decimalInteger('budget', raw.budget, 1),
     target: raw.target,
-    seed: decimalInteger('seed', raw.seed, 0),
+    seed: raw.seed === 'unknown' ? null : decimalInteger('seed', raw.seed, 0),
     training,
   });
 }
@@ -159,8 +164,8 @@ export function serialiseHeadMetadata(metadata: HeadMetadata): Record<string, st
     family: valid.family,
     budget: valid.budget === null ? 'all' : String(valid.budget),
     target: valid.target,
-    seed: String(valid.seed),
-    training: JSON.stringify({
+    seed: valid.seed === null ? 'unknown' : String(valid.seed),
+    training: t === null ? 'null' : JSON.stringify({
       epochsRun: t.epochsRun,
       bestEpoch: t.bestEpoch,
       validationLoss: t.validationLoss,

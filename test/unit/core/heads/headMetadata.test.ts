@@ -1,14 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { HeadMetadata, parseHeadMetadata, serialiseHeadMetadata } from '../../../../extension/core/heads/headMetadata';
+import { HeadMetadata, HeadTrainingSummary, parseHeadMetadata, serialiseHeadMetadata } from '../../../../extension/core/heads/headMetadata';
 
+const training: HeadTrainingSummary = { epochsRun: 12, bestEpoch: 8, validationLoss: 0.1875, trainSize: 900, validationSize: 100 };
 const metadata: HeadMetadata = {
   family: 'elical',
   kind: 'linear',
   budget: 1000,
   target: 'correctness',
   seed: 42,
-  training: { epochsRun: 12, bestEpoch: 8, validationLoss: 0.1875, trainSize: 900, validationSize: 100 },
+  training,
 };
 
 test('headMetadata: the string form of docs/model-package.md, and back', () => {
@@ -24,11 +25,20 @@ test('headMetadata: the string form of docs/model-package.md, and back', () => {
     training: '{"epochsRun":12,"bestEpoch":8,"validationLoss":0.1875,"trainSize":900,"validationSize":100}',
   });
   assert.deepEqual(parseHeadMetadata(strings), metadata);
-  const all = { ...metadata, family: 'eli-only' as const, budget: null, target: 'consistency' as const, training: { ...metadata.training, validationLoss: null } };
+  const all = { ...metadata, family: 'eli-only' as const, budget: null, target: 'consistency' as const, training: { ...training, validationLoss: null } };
   assert.equal(serialiseHeadMetadata(all).budget, 'all');
   assert.deepEqual(parseHeadMetadata(serialiseHeadMetadata(all)), all);
   // Unknown extra keys are tolerated (forward compatibility).
   assert.deepEqual(parseHeadMetadata({ ...strings, producer: 'later version' }), metadata);
+});
+
+test('headMetadata: an imported head has an unknown seed and training run', () => {
+  const imported: HeadMetadata = { ...metadata, seed: null, training: null };
+  const strings = serialiseHeadMetadata(imported);
+  assert.equal(strings.seed, 'unknown');
+  assert.equal(strings.training, 'null');
+  assert.deepEqual(parseHeadMetadata(strings), imported);
+  assert.throws(() => parseHeadMetadata({ ...strings, seed: 'later' }), /"seed"/);
 });
 
 test('headMetadata: each malformed key is named', () => {
