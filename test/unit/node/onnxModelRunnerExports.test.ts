@@ -69,10 +69,12 @@ test('shared-base LoRA: adapters fed as graph inputs reproduce the reference, he
   }
 });
 
-test('float16 backbone: half-precision outputs are widened and stay close to the float32 reference', async (t) => {
+test('float16 backbone with shared LoRA: half inputs and outputs stay close to the float32 reference', async (t) => {
   if (!requirePython(t, ['torch', 'onnx'])) return;
-  const pkg = await loadModelPackage(exportPackage('half', ['--dtype', 'float16']));
+  // With --shared-lora too, so LoRA tensors are narrowed to half on the way in as well as outputs widened on the way out.
+  const pkg = await loadModelPackage(exportPackage('half', ['--dtype', 'float16', '--shared-lora']));
   assert.equal(pkg.manifest.backbone.dtype, 'float16');
+  assert.deepEqual([...pkg.loraCheckpoints.keys()], ['lora']);
   const runner = open(pkg);
   try {
     for (const item of reference.cases) {
