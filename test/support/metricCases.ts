@@ -36,21 +36,40 @@ export interface MetricCase {
   bootstrap: ExpectedBootstrap[];
 }
 
-let cached: MetricCase[] | undefined;
+/** What `elical metrics test/fixtures/metrics/quickstart.jsonl` must print, by scikit-learn/numpy. */
+export interface QuickstartExpectation {
+  n: number;
+  auroc: number;
+  ece: number;
+  ecePaper: number;
+  alignment: number;
+  brier: number;
+}
 
-export function loadMetricCases(): MetricCase[] {
+let cached: { cases: MetricCase[]; quickstart: QuickstartExpectation } | undefined;
+
+function load(): { cases: MetricCase[]; quickstart: QuickstartExpectation } {
   if (cached) return cached;
   const parsed: unknown = JSON.parse(readFileSync(METRIC_CASES_PATH, 'utf8'));
   assert.ok(typeof parsed === 'object' && parsed !== null && Array.isArray((parsed as { cases?: unknown }).cases));
-  const cases = (parsed as { cases: MetricCase[] }).cases;
+  const { cases, quickstart } = parsed as { cases: MetricCase[]; quickstart: QuickstartExpectation };
+  assert.equal(typeof quickstart?.n, 'number', `${METRIC_CASES_PATH} lacks the quickstart summary`);
   assert.ok(cases.length >= 20, `${METRIC_CASES_PATH} has only ${cases.length} cases`);
   for (const item of cases) {
     assert.equal(typeof item.name, 'string');
     assert.equal(item.confidences.length, item.correct.length, item.name);
     assert.equal(item.reliabilityBins.length, 10, item.name);
   }
-  cached = cases;
-  return cases;
+  cached = { cases, quickstart };
+  return cached;
+}
+
+export function loadMetricCases(): MetricCase[] {
+  return load().cases;
+}
+
+export function loadQuickstartExpectation(): QuickstartExpectation {
+  return load().quickstart;
 }
 
 /** |actual - expected| <= tolerance, with the case name and both values in the message. */
