@@ -13,12 +13,19 @@ export interface OpenedModel {
   runner: OnnxModelRunner;
 }
 
+/** --provider's value; absent means 'auto'. Errors: CliUsageError for anything else. */
 export function parseProvider(value: string | undefined): ExecutionProviderChoice {
   const provider = value ?? 'auto';
   if (provider !== 'cpu' && provider !== 'cuda' && provider !== 'auto') throw new CliUsageError(`--provider must be cpu, cuda or auto, got ${JSON.stringify(provider)}`);
   return provider;
 }
 
+/**
+ * An integer option: `fallback` when absent; otherwise decimal digits (optional leading "-")
+ * forming a safe integer >= `minimum`. Errors: CliUsageError naming --name and the value
+ * ("1.5", "abc", "" and values below the minimum are refused).
+ * Example: parseCount('samples', '20', 20, 0) = 20; parseCount('samples', undefined, 20, 0) = 20.
+ */
 export function parseCount(name: string, value: string | undefined, fallback: number, minimum: number): number {
   if (value === undefined) return fallback;
   const number = Number(value);
