@@ -3,11 +3,13 @@
  * here; everything else (parsing, I/O) is the sub-command's business.
  */
 import { CliIo, CliCommand, CliUsageError } from './cliIo';
+import { metricsCommand } from './metricsCommand';
 import { generateCommand } from './generateCommand';
 import { scoreCommand } from './scoreCommand';
 
 const commands: CliCommand[] = [
   // Sub-commands register here (one import each).
+  metricsCommand,
   scoreCommand,
   generateCommand,
 ];
