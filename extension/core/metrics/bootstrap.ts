@@ -43,7 +43,7 @@ export interface BootstrapInterval {
  * is linear interpolation at h = (m - 1) q: v_floor(h) + (h - floor(h)) (v_floor(h)+1 - v_floor(h))
  * (numpy's default "linear" percentile); lower = quantile((1 - level) / 2), upper =
  * quantile(1 - (1 - level) / 2).
- * Resamples keep the input order of the drawn indices (index order of the draws), so
+ * A resample lists its items in the order they were drawn, so
  * order-dependent metrics such as alignment tune on the first 20 % of each resample.
  * Range: lower <= upper, both within the metric's range; skipped resamples make the interval
  * describe only resamples with both classes, which is why they are counted.
