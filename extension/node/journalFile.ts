@@ -176,7 +176,7 @@ export class JournalFile {
     const { bytesWritten } = await this.handle.write(bytes, 0, bytes.length);
     if (bytesWritten !== bytes.length) {
       // Writing the rest in a second call could interleave with another window: fail loudly instead.
-      throw new Error(`journal ${this.path}: only ${bytesWritten} of ${bytes.length} bytes were written (disk full?); the event was not recorded`);
+      throw new Error(`journal ${this.path}: only ${bytesWritten} of ${bytes.length} bytes were written (disk full or file size limit?); the event was not recorded`);
     }
   }
 
