@@ -13,9 +13,9 @@ export interface OpenedModel {
   runner: OnnxModelRunner;
 }
 
-/** --provider's value; absent means 'auto'. Errors: CliUsageError for anything else. */
+/** --provider's value; absent means 'cpu' (product.md: CPU by default, CUDA when asked for). Errors: CliUsageError for anything else. */
 export function parseProvider(value: string | undefined): ExecutionProviderChoice {
-  const provider = value ?? 'auto';
+  const provider = value ?? 'cpu';
   if (provider !== 'cpu' && provider !== 'cuda' && provider !== 'auto') throw new CliUsageError(`--provider must be cpu, cuda or auto, got ${JSON.stringify(provider)}`);
   return provider;
 }

@@ -14,7 +14,7 @@ Prints {question, prompt_tokens, heads: {id: confidence}, runtime, ms, truncatio
   --heads LIST    "all" (default) or comma-separated head ids
   --raw           score the text exactly as given (tokenizer special tokens only; no prompt
                   wrapper, no chat template)
-  --provider P    cpu, cuda, or auto (default: CUDA if it loads, else CPU with the reason)
+  --provider P    cpu (default), cuda, or auto (CUDA if it loads, else CPU with the reason)
   --threads N     onnxruntime intra-op threads (default: one per core)
 ms is the scoring time (prompt, forward pass, heads) after the model has loaded.`;
 

@@ -11,8 +11,8 @@ test('parseCount worked examples and refusals', () => {
   assert.throws(() => parseCount('max-new-tokens', '0', 32, 1), /--max-new-tokens must be an integer >= 1, got "0"/);
 });
 
-test('parseProvider defaults to auto and refuses unknown providers', () => {
-  assert.equal(parseProvider(undefined), 'auto');
+test('parseProvider defaults to the CPU (product.md) and refuses unknown providers', () => {
+  assert.equal(parseProvider(undefined), 'cpu');
   assert.equal(parseProvider('cuda'), 'cuda');
   assert.throws(() => parseProvider('gpu'), /--provider must be cpu, cuda or auto, got "gpu"/);
 });
