@@ -24,13 +24,11 @@ export function linearWarmupFactor(step: number, totalSteps: number, warmupSteps
 /**
  * Warm-up steps for a warm-up share of the total: W = ceil(ratio × T), as the Hugging Face
  * Trainer derives it from `warmup_ratio`. Ratio in [0, 1]; RangeError otherwise.
- * Worked example (also a unit test): T = 98, ratio 0.1 gives W = 10; T = 10 gives 1; T = 70 gives 8
- * (float rounding, identical in Python); T = 0 gives 0.
+ * Worked example (also a unit test): T = 98, ratio 0.1 gives W = 10; T = 10 gives 1; T = 0 gives 0.
  */
 export function warmupStepsFor(totalSteps: number, ratio: number): number {
   if (!(ratio >= 0 && ratio <= 1)) throw new RangeError(`warm-up ratio must lie in [0, 1], got ${ratio}`);
   if (!Number.isSafeInteger(totalSteps) || totalSteps < 0) throw new RangeError(`totalSteps must be a non-negative integer, got ${totalSteps}`);
-  // The plain float64 product, as Python computes it: 0.1 × 70 = 7.000000000000001 gives 8 there
-  // too, and matching the reference exactly matters more than the tidier 7.
+  // The plain float64 product, as Python computes it, so both round up in the same cases.
   return Math.ceil(ratio * totalSteps);
 }

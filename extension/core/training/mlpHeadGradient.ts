@@ -15,7 +15,7 @@ import { TrainingData } from './trainingData';
  * Cost: about 3 × H × H/2 multiply-adds per row, so a 4096-wide MLP is slow in plain TypeScript
  * (minutes per thousand rows and epoch); the linear head is the practical default here.
  * Worked example (also a unit test): the MlpHead doc example (x = [1,2,3,4], p = σ(2)) with t = 1:
- * e = σ(2) − 1, g = 2 e σ(2)(1 − σ(2)) = −0.02233; ∂b4 = g; ∂W4 = g × 1.5; ∂b2 = 2g; ∂W0 row 0 = 2g x,
+ * e = σ(2) − 1, g = 2 e σ(2)(1 − σ(2)) = −0.02503; ∂b4 = g; ∂W4 = g × 1.5; ∂b2 = 2g; ∂W0 row 0 = 2g x,
  * row 1 = 0 (its unit is off).
  */
 export function mlpHeadGradient(head: MlpHead, data: TrainingData): BatchGradient {
