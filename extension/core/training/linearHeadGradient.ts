@@ -5,9 +5,10 @@ import { BatchGradient } from './batchGradient';
 import { TrainingData } from './trainingData';
 
 /**
- * The MSE gradient of a linear head, fused per row: one pass computes z = w·x + b while the row
- * streams into cache, the second adds g × x to the weight gradient while the row is still there,
- * so each feature row leaves main memory once per epoch (the cost that dominates at 4096 wide).
+ * The MSE gradient of a linear head, fused over blocks of four rows: one pass computes the four
+ * z = w·x + b while the rows stream into cache, the second adds Σ g × x to the weight gradient
+ * while they are still there, so each feature row leaves main memory once per epoch (the cost
+ * that dominates at 4096 wide). Float32 features, float64 accumulators, no allocation per call.
  *
  * Definition, per batch of B rows: p_b = σ(w·x_b + b), e_b = p_b − t_b,
  * g_b = (2 / B) e_b p_b (1 − p_b) (chain rule through mean squared error and the sigmoid);
@@ -28,10 +29,51 @@ export function linearHeadGradient(head: LinearHead, data: TrainingData): BatchG
       gw.fill(0);
       const b = bias[0];
       const scale = 2 / count;
-      const end4 = h - (h % 4);
       let gb = 0;
       let sse = 0;
-      for (let k = start; k < start + count; k++) {
+      const stop = start + count;
+      let k = start;
+      // Four rows at a time: each weight is loaded once per four dot products and each gradient
+      // entry read and written once per four rows, halving the memory traffic of the inner loops.
+      for (; k + 4 <= stop; k += 4) {
+        const r0 = rows[k];
+        const r1 = rows[k + 1];
+        const r2 = rows[k + 2];
+        const r3 = rows[k + 3];
+        const o0 = r0 * h;
+        const o1 = r1 * h;
+        const o2 = r2 * h;
+        const o3 = r3 * h;
+        let z0 = 0;
+        let z1 = 0;
+        let z2 = 0;
+        let z3 = 0;
+        for (let j = 0; j < h; j++) {
+          const wj = w[j];
+          z0 += wj * x[o0 + j];
+          z1 += wj * x[o1 + j];
+          z2 += wj * x[o2 + j];
+          z3 += wj * x[o3 + j];
+        }
+        const p0 = sigmoid(z0 + b);
+        const p1 = sigmoid(z1 + b);
+        const p2 = sigmoid(z2 + b);
+        const p3 = sigmoid(z3 + b);
+        const e0 = p0 - targets[r0];
+        const e1 = p1 - targets[r1];
+        const e2 = p2 - targets[r2];
+        const e3 = p3 - targets[r3];
+        sse += e0 * e0 + e1 * e1 + e2 * e2 + e3 * e3;
+        const g0 = scale * e0 * p0 * (1 - p0);
+        const g1 = scale * e1 * p1 * (1 - p1);
+        const g2 = scale * e2 * p2 * (1 - p2);
+        const g3 = scale * e3 * p3 * (1 - p3);
+        gb += g0 + g1 + g2 + g3;
+        for (let j = 0; j < h; j++) {
+          gw[j] += g0 * x[o0 + j] + g1 * x[o1 + j] + g2 * x[o2 + j] + g3 * x[o3 + j];
+        }
+      }
+      for (; k < stop; k++) {
         const row = rows[k];
         const offset = row * h;
         const p = sigmoid(dotRow(w, x, offset, h) + b);
@@ -39,14 +81,7 @@ export function linearHeadGradient(head: LinearHead, data: TrainingData): BatchG
         sse += e * e;
         const g = scale * e * p * (1 - p);
         gb += g;
-        let j = 0;
-        for (; j < end4; j += 4) {
-          gw[j] += g * x[offset + j];
-          gw[j + 1] += g * x[offset + j + 1];
-          gw[j + 2] += g * x[offset + j + 2];
-          gw[j + 3] += g * x[offset + j + 3];
-        }
-        for (; j < h; j++) gw[j] += g * x[offset + j];
+        for (let j = 0; j < h; j++) gw[j] += g * x[offset + j];
       }
       gradients[1][0] = gb;
       return sse;
