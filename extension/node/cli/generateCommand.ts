@@ -1,22 +1,31 @@
 /**
  * `elical generate --model DIR --in questions.jsonl --out bench.jsonl`: answers every question
  * greedily and with seeded samples, writing HonestyBench records (elical.md, "HonestyBench")
- * that the elicitation and evaluation steps read. Correctness and consistency fields need a
- * judge and are left to those steps.
+ * that the elicitation and evaluation steps read, judged with a named lexical judge
+ * (consistency of each sample with the greedy answer always; correctness when gold answers exist).
  */
 import { randomBytes } from 'node:crypto';
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { answerCorrectness, samplingCorrectness } from '../../core/elicitation/answerCorrectness';
+import { DEFAULT_JUDGE, isJudgeName, JUDGE_NAMES, type JudgeName } from '../../core/elicitation/answerJudge';
+import { consistencyJudgement } from '../../core/elicitation/consistencyJudgement';
+import { judgeByName } from '../../core/elicitation/judgeByName';
 import { buildPrompt } from '../../core/prompts/promptWrapper';
 import type { GenerateOptions, GenerationResult } from '../../core/scoring/modelRunner';
 import { CliUsageError, type CliCommand, type CliIo } from './cliIo';
 import { openModel, parseCount, parseProvider } from './openModel';
 
-const HELP = `usage: elical generate --model DIR --in questions.jsonl --out bench.jsonl [--samples 20] [--max-new-tokens N] [--seed S] [--adapter ID] [--provider cpu|cuda|auto] [--threads N]
+const HELP = `usage: elical generate --model DIR --in questions.jsonl --out bench.jsonl [--samples 20] [--judge exact|containment|f1] [--max-new-tokens N] [--seed S] [--adapter ID] [--provider cpu|cuda|auto] [--threads N]
 
 Reads one JSON object per line with "question" (string) and optional "answer" (gold answers:
 a string or a list of strings). Writes one HonestyBench record per question: question, answer,
-greedy_response, greedy_tokens, greedy_logprobs, greedy_cumulative_logprobs, sampling_response.
+greedy_response, greedy_tokens, greedy_logprobs, greedy_cumulative_logprobs, sampling_response,
+judge, consistency_judgement (each sample against the greedy answer) and, when gold answers are
+given, greedy_correctness and sampling_correctness. Other fields of the input line (fact_id,
+exposures, relation, ...) are kept, after those.
+  --judge NAME         exact (normalised exact match), containment (whole-word containment
+                       either way; default) or f1 (SQuAD token F1 >= 0.5); named in each record
   greedy:   repetition penalty 1.05
   sampling: temperature 1.0, top-p 0.95, top-k 50, repetition penalty 1.05; sample j of question
             i (0-based, in file order of non-blank lines) uses seed S + i * samples + j
@@ -34,7 +43,15 @@ const SAMPLING = { temperature: 1.0, topP: 0.95, topK: 50 };
 interface InputQuestion {
   question: string;
   answer: string[];
+  /** The line's other fields, in their order, copied to the output record. */
+  extra: Record<string, unknown>;
 }
+
+/** Fields generate writes itself; an input line's values for them are replaced, not copied. */
+const OUTPUT_FIELDS = new Set([
+  'question', 'answer', 'greedy_response', 'greedy_tokens', 'greedy_logprobs', 'greedy_cumulative_logprobs',
+  'sampling_response', 'judge', 'consistency_judgement', 'greedy_correctness', 'sampling_correctness',
+]);
 
 /** Parses the questions file; every problem names its line. */
 export function parseQuestionLines(text: string, file: string): InputQuestion[] {
@@ -57,7 +74,9 @@ export function parseQuestionLines(text: string, file: string): InputQuestion[] 
     else if (typeof answer === 'string') answers = [answer];
     else if (Array.isArray(answer) && answer.every((item) => typeof item === 'string')) answers = answer as string[];
     else throw new CliUsageError(`${where}: "answer" must be a string or a list of strings`);
-    questions.push({ question: record.question, answer: answers });
+    const extra: Record<string, unknown> = {};
+    for (const [key, field] of Object.entries(record)) if (!OUTPUT_FIELDS.has(key)) extra[key] = field;
+    questions.push({ question: record.question, answer: answers, extra });
   });
   if (questions.length === 0) throw new CliUsageError(`${file}: no questions (one JSON object per line)`);
   return questions;
@@ -80,6 +99,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
         provider: { type: 'string' },
         threads: { type: 'string' },
         adapter: { type: 'string' },
+        judge: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -99,6 +119,9 @@ async function run(args: string[], io: CliIo): Promise<number> {
   const seed = parseCount('seed', values.seed, 0, 0);
   const provider = parseProvider(values.provider);
   const threads = parseCount('threads', values.threads, 0, 0);
+  const judgeName: JudgeName = values.judge ?? DEFAULT_JUDGE;
+  if (!isJudgeName(judgeName)) throw new CliUsageError(`generate: --judge must be one of ${JUDGE_NAMES.join(', ')}, got ${JSON.stringify(judgeName)}`);
+  const judge = judgeByName(judgeName);
   let text: string;
   try {
     text = await readFile(input, 'utf8');
@@ -134,15 +157,24 @@ async function run(args: string[], io: CliIo): Promise<number> {
         const result = await generate(prompt.tokenIds, { ...SAMPLING, seed: seed + index * samples + sample });
         sampled.push(answerText(result.tokenIds));
       }
-      const record = {
+      const greedyText = answerText(greedy.tokenIds);
+      const record: Record<string, unknown> = {
         question: item.question,
         answer: item.answer,
-        greedy_response: [answerText(greedy.tokenIds)],
+        greedy_response: [greedyText],
         greedy_tokens: [pkg.tokenizer.idsToTokens(greedy.tokenIds)],
         greedy_logprobs: [greedy.logprobs],
         greedy_cumulative_logprobs: [greedy.logprobs.reduce((sum, value) => sum + value, 0)],
         sampling_response: sampled,
+        judge: judgeName,
+        consistency_judgement: consistencyJudgement(greedyText, sampled, judge),
       };
+      // Without gold answers correctness is unknown, not 0, so the fields are left out.
+      if (item.answer.length > 0) {
+        record.greedy_correctness = answerCorrectness(greedyText, item.answer, judge);
+        record.sampling_correctness = samplingCorrectness(sampled, item.answer, judge);
+      }
+      Object.assign(record, item.extra);
       await handle.write(`${JSON.stringify(record)}\n`);
       const seconds = (Date.now() - started) / 1000;
       io.stderr(`generate: ${index + 1}/${questions.length} questions, ${seconds.toFixed(1)} s${prompt.truncation ? ` (line ${index + 1}: ${prompt.truncation})` : ''}\n`);

@@ -8,6 +8,9 @@ import type { CliIo } from '../../../../extension/node/cli/cliIo';
 import { buildPrompt } from '../../../../extension/core/prompts/promptWrapper';
 import { loadModelPackage } from '../../../../extension/node/modelPackage';
 import { OnnxModelRunner } from '../../../../extension/node/onnxModelRunner';
+import { consistencyJudgement } from '../../../../extension/core/elicitation/consistencyJudgement';
+import { containmentJudge } from '../../../../extension/core/elicitation/containmentJudge';
+import { exactMatchJudge } from '../../../../extension/core/elicitation/exactMatchJudge';
 
 const PACKAGE = join(__dirname, '..', '..', '..', 'fixtures', 'tiny-llama', 'package');
 
@@ -92,4 +95,37 @@ test('bad input lines are named and nothing is written', async (t) => {
     assert.match(io.err, message);
     assert.deepEqual(readdirSync(dir), ['questions.jsonl']);
   }
+});
+
+test('generate judges: consistency always, correctness with gold answers, judge named, input extras kept', async (t) => {
+  const dir = workDir(t);
+  const input = join(dir, 'questions.jsonl');
+  const base = { question: 'What is the capital of Peru?', fact_id: 'capital:PE', exposures: 3, exposure_bucket: '3-10', relation: 'capital', ood: null };
+  writeFileSync(input, `${JSON.stringify(base)}\n`);
+  const first = join(dir, 'first.jsonl');
+  const common = ['--samples', '4', '--max-new-tokens', '5', '--seed', '9', '--provider', 'cpu'];
+  assert.equal(await main(['generate', '--model', PACKAGE, '--in', input, '--out', first, ...common], memoryIo()), 0);
+  const plain = JSON.parse(readFileSync(first, 'utf8'));
+  assert.equal(plain.judge, 'containment');
+  assert.deepEqual(plain.consistency_judgement, consistencyJudgement(plain.greedy_response[0], plain.sampling_response, containmentJudge));
+  assert.equal('greedy_correctness' in plain, false, 'no gold answers: correctness is unknown, not 0');
+  assert.equal('sampling_correctness' in plain, false);
+  for (const key of ['fact_id', 'exposures', 'exposure_bucket', 'relation', 'ood'] as const) assert.deepEqual(plain[key], base[key]);
+
+  // Same seed, so the same answers: with the greedy answer (and a wrong one) as gold, the greedy answer must be judged right.
+  const gold = [String(plain.greedy_response[0]), 'Quito'];
+  writeFileSync(input, `${JSON.stringify({ ...base, answer: gold, greedy_correctness: 0, judge: 'llm' })}\n`);
+  const second = join(dir, 'second.jsonl');
+  assert.equal(await main(['generate', '--model', PACKAGE, '--in', input, '--out', second, ...common, '--judge', 'exact'], memoryIo()), 0);
+  const judged = JSON.parse(readFileSync(second, 'utf8'));
+  assert.deepEqual(judged.sampling_response, plain.sampling_response);
+  assert.equal(judged.judge, 'exact', 'the input line cannot override the judge actually used');
+  assert.equal(judged.greedy_correctness, plain.greedy_response[0] === '' ? 0 : 1);
+  assert.deepEqual(judged.sampling_correctness, plain.sampling_response.map((s: string) => (exactMatchJudge(s, gold[0]) || exactMatchJudge(s, gold[1]) ? 1 : 0)));
+  assert.deepEqual(judged.consistency_judgement, consistencyJudgement(plain.greedy_response[0], plain.sampling_response, exactMatchJudge));
+  assert.deepEqual(Object.keys(judged).slice(0, 12), ['question', 'answer', 'greedy_response', 'greedy_tokens', 'greedy_logprobs', 'greedy_cumulative_logprobs', 'sampling_response', 'judge', 'consistency_judgement', 'greedy_correctness', 'sampling_correctness', 'fact_id']);
+
+  const io = memoryIo();
+  assert.equal(await main(['generate', '--model', PACKAGE, '--in', input, '--out', join(dir, 'x.jsonl'), '--judge', 'llm'], io), 2);
+  assert.match(io.err, /--judge must be one of exact, containment, f1, got "llm"/);
 });
