@@ -139,6 +139,15 @@ def write_generation_config(out_dir, vocab):
         handle.write('\n')
 
 
+def save_checkpoint(out_dir, model, vocab, report):
+    model.eval()
+    model.save_pretrained(out_dir)
+    write_generation_config(out_dir, vocab)
+    with open(os.path.join(out_dir, 'train_report.json'), 'w', encoding='utf-8') as handle:
+        json.dump(report, handle, indent=1)
+        handle.write('\n')
+
+
 def train(args):
     settings = dict(SMOKE if args.smoke else FULL)
     for key in settings:
@@ -195,23 +204,23 @@ def train(args):
         optimizer.step()
         losses.append(loss.item())
         step += 1
+        if args.save_every and step % args.save_every == 0 and step < settings['steps']:
+            # Interim checkpoints let a long run on a shared machine be checked before it ends.
+            save_checkpoint(args.out, model, vocab, {'schemaVersion': 1, 'seed': args.seed, 'interimStep': step,
+                                                      'settings': settings, 'wallSeconds': round(time.time() - started, 1)})
+            model.train()
         if step % args.log_every == 0 or step == settings['steps']:
             recent = losses[-args.log_every:]
             print(f'step {step}/{settings["steps"]}  epoch {epoch}  loss {sum(recent) / len(recent):.4f}  '
                   f'lr {optimizer.param_groups[0]["lr"]:.2e}  {time.time() - started:.0f} s', flush=True)
 
     wall = time.time() - started
-    model.eval()
-    model.save_pretrained(args.out)
-    write_generation_config(args.out, vocab)
     tail = losses[-min(len(losses), 50):]
     report = {'schemaVersion': 1, 'seed': args.seed, 'threads': args.threads, 'parameters': parameters,
               'vocabSize': len(vocab), 'examples': len(examples), 'tokensPerEpoch': epoch_tokens, 'epochs': epoch,
               'settings': settings, 'finalLoss': sum(tail) / len(tail), 'wallSeconds': round(wall, 1),
               'lossEvery50': [round(sum(losses[i:i + 50]) / len(losses[i:i + 50]), 4) for i in range(0, len(losses), 50)]}
-    with open(os.path.join(args.out, 'train_report.json'), 'w', encoding='utf-8') as handle:
-        json.dump(report, handle, indent=1)
-        handle.write('\n')
+    save_checkpoint(args.out, model, vocab, report)
     print(f'done: {parameters:,} parameters, final loss {report["finalLoss"]:.4f}, {wall:.0f} s -> {args.out}', flush=True)
     return report
 
@@ -233,6 +242,8 @@ def main(argv):
     parser.add_argument('--lr', type=float)
     parser.add_argument('--warmup', type=int)
     parser.add_argument('--log-every', dest='log_every', type=int, default=50)
+    parser.add_argument('--save-every', dest='save_every', type=int, default=250,
+                        help='write an interim checkpoint to --out every N steps (0: only at the end)')
     args = parser.parse_args(argv)
     if args.steps is not None and args.steps < 1:
         parser.error('--steps must be at least 1')
