@@ -119,8 +119,9 @@ async function run(args: string[], io: CliIo): Promise<number> {
   const seed = parseCount('seed', values.seed, 0, 0);
   const provider = parseProvider(values.provider);
   const threads = parseCount('threads', values.threads, 0, 0);
-  const judgeName: JudgeName = values.judge ?? DEFAULT_JUDGE;
-  if (!isJudgeName(judgeName)) throw new CliUsageError(`generate: --judge must be one of ${JUDGE_NAMES.join(', ')}, got ${JSON.stringify(judgeName)}`);
+  const judgeOption = values.judge ?? DEFAULT_JUDGE;
+  if (!isJudgeName(judgeOption)) throw new CliUsageError(`generate: --judge must be one of ${JUDGE_NAMES.join(', ')}, got ${JSON.stringify(judgeOption)}`);
+  const judgeName: JudgeName = judgeOption;
   const judge = judgeByName(judgeName);
   let text: string;
   try {
