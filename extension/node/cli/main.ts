@@ -6,12 +6,16 @@ import { CliIo, CliCommand, CliUsageError } from './cliIo';
 import { metricsCommand } from './metricsCommand';
 import { generateCommand } from './generateCommand';
 import { scoreCommand } from './scoreCommand';
+import { serveCommand } from './serveCommand';
+import { tritonRepoCommand } from './tritonRepoCommand';
 
 const commands: CliCommand[] = [
   // Sub-commands register here (one import each).
   metricsCommand,
   scoreCommand,
   generateCommand,
+  serveCommand,
+  tritonRepoCommand,
 ];
 
 function usage(): string {
