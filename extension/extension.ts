@@ -1,0 +1,55 @@
+/**
+ * Activation: composes the services and registers the surfaces; nothing else. The model is
+ * opened lazily on first use (ModelService), so activation reads no model file.
+ */
+import * as vscode from 'vscode';
+import { registerChatParticipant } from './vscode/chatParticipant';
+import { registerCommands } from './vscode/commands';
+import { LabelJournal } from './vscode/labelJournal';
+import { type LoadedModel, ModelService } from './vscode/modelService';
+import { PanelProvider } from './vscode/panelProvider';
+import { readSettings } from './vscode/settings';
+import { ConfidenceStatusBar } from './vscode/statusBar';
+
+let closeModel: (() => Promise<void>) | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const output = vscode.window.createOutputChannel('EliCal Confidence', { log: true });
+  context.subscriptions.push(output);
+  const log = (line: string): void => output.info(line);
+  const settings = () => {
+    const read = readSettings();
+    for (const problem of read.problems) output.warn(problem);
+    return read.settings;
+  };
+
+  await vscode.workspace.fs.createDirectory(context.globalStorageUri);
+  const journal = await LabelJournal.open(context.globalStorageUri.fsPath, log);
+  context.subscriptions.push(journal);
+  const models = new ModelService(context.extensionPath, settings, log);
+  context.subscriptions.push(models);
+  closeModel = () => models.close();
+  const panel = new PanelProvider(context.extensionUri, journal, log);
+  context.subscriptions.push(panel);
+  const statusBar = new ConfidenceStatusBar();
+  context.subscriptions.push(statusBar);
+
+  context.subscriptions.push(models.onDidChange((model) => statusBar.setModel(model?.pkg.manifest.name ?? null, model?.runner.runtime ?? '')));
+  const onScored = (confidence: number, headId: string, _model: LoadedModel): void => statusBar.setLastConfidence(confidence, headId, settings().thresholds);
+
+  registerChatParticipant(context, { models, journal, settings, log, onScored });
+  registerCommands(context, { models, journal, panel, settings, log, onScored });
+
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      // A different package or provider needs a fresh session; the next question reopens it.
+      if (['elical.modelPath', 'elical.executionProvider', 'elical.runtime'].some((key) => event.affectsConfiguration(key))) void models.close();
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void models.close()),
+  );
+}
+
+/** Frees the ONNX session before the host exits (VS Code waits for the returned promise); the rest is in context.subscriptions. */
+export function deactivate(): Promise<void> | undefined {
+  return closeModel?.();
+}

@@ -1,0 +1,229 @@
+/**
+ * `@confidence` (product.md, "Chat participant"): runs the steps of core/chatFlow.ts. The
+ * question is scored before anything else is written, the scores are journalled
+ * (question-scored), the answer that is shown is journalled too (answer-shown), so a later
+ * Right / Wrong applies to exactly what the user read.
+ */
+import { randomUUID } from 'node:crypto';
+import * as vscode from 'vscode';
+import {
+  badgeMarkdown,
+  chatButtons,
+  type ChatCommand,
+  chatSteps,
+  compareTableMarkdown,
+  escapeMarkdown,
+  parseChatCommand,
+  pickBadgeHead,
+  SCORING_PROGRESS,
+} from '../core/chatFlow';
+import { type AnswerSource, JOURNAL_SCHEMA_VERSION } from '../core/journal/journalEvent';
+import type { ConfidenceScore } from '../core/scoring/confidenceScorer';
+import type { LabelJournal } from './labelJournal';
+import type { LoadedModel, ModelService } from './modelService';
+import type { ElicalSettings } from './settings';
+
+export const CHAT_PARTICIPANT_ID = 'elical.confidence';
+
+/** Repetition penalty of the greedy answer (elical.md, N-Prob's setting): the answer scored is the answer shown. */
+const ANSWER_REPETITION_PENALTY = 1.05;
+
+/** Longest answer journalled, in characters: keeps each event far below the journal's 1 MiB line limit. */
+const MAX_JOURNALLED_ANSWER = 100_000;
+
+/** Commands the chat buttons run (registered in commands.ts). */
+export const BUTTON_COMMANDS = { 'label-right': 'elical.labelRight', 'label-wrong': 'elical.labelWrong', 'open-panel': 'elical.openPanel' } as const;
+
+export interface ChatDeps {
+  models: ModelService;
+  journal: LabelJournal;
+  settings: () => ElicalSettings;
+  log: (line: string) => void;
+  /** Called after each scored question (status bar). */
+  onScored: (confidence: number, headId: string, model: LoadedModel) => void;
+}
+
+/** Reads the question id we put in ChatResult.metadata; anything else is not ours. */
+export function questionIdOf(metadata: unknown): string | null {
+  if (typeof metadata !== 'object' || metadata === null) return null;
+  const id = (metadata as Record<string, unknown>).questionId;
+  return typeof id === 'string' && id.length > 0 ? id : null;
+}
+
+async function answerFromModel(model: LoadedModel, question: string, stream: vscode.ChatResponseStream, token: vscode.CancellationToken): Promise<string> {
+  const prompt = model.scorer.buildPrompt(question);
+  const abort = new AbortController();
+  const subscription = token.onCancellationRequested(() => abort.abort());
+  try {
+    const { generation } = model.pkg.manifest;
+    const result = await model.runner.generate(prompt.tokenIds, {
+      maxNewTokens: generation.maxNewTokens,
+      decoding: 'greedy',
+      repetitionPenalty: ANSWER_REPETITION_PENALTY,
+      eosTokenIds: generation.eosTokenIds,
+      signal: abort.signal,
+    });
+    const text = model.pkg.tokenizer.decode(result.tokenIds, { skipSpecialTokens: true }).trim();
+    // The model's text is shown literally: it is data, not Markdown we vouch for.
+    stream.markdown(text === '' ? '_(the model gave an empty answer)_' : escapeMarkdown(text));
+    if (result.finishReason === 'length') stream.markdown(`\n\n_(cut at ${generation.maxNewTokens} tokens)_`);
+    return text;
+  } finally {
+    subscription.dispose();
+  }
+}
+
+async function answerFromVscodeLm(request: vscode.ChatRequest, question: string, stream: vscode.ChatResponseStream, token: vscode.CancellationToken): Promise<string> {
+  // The chat model the user picked in the chat view; fall back to any available one.
+  const chosen = request.model ?? (await vscode.lm.selectChatModels())[0];
+  if (chosen === undefined) throw new Error('no VS Code language model is available for elical.answerSource "vscode-lm"');
+  const response = await chosen.sendRequest([vscode.LanguageModelChatMessage.User(question)], {}, token);
+  let text = '';
+  for await (const fragment of response.text) {
+    text += fragment;
+    stream.markdown(fragment);
+  }
+  return text;
+}
+
+export function registerChatParticipant(context: vscode.ExtensionContext, deps: ChatDeps): vscode.ChatParticipant {
+  const handler: vscode.ChatRequestHandler = async (request, _context, stream, token) => {
+    let command: ChatCommand;
+    try {
+      command = parseChatCommand(request.command);
+    } catch (error) {
+      stream.markdown(escapeMarkdown((error as Error).message));
+      return {};
+    }
+    const question = request.prompt.trim();
+    if (question === '') {
+      stream.markdown('Ask a question after `@confidence`, e.g. `@confidence What is the capital of Peru?`');
+      return {};
+    }
+    const settings = deps.settings();
+    stream.progress(SCORING_PROGRESS);
+    let model: LoadedModel;
+    try {
+      model = await deps.models.get();
+    } catch (error) {
+      const message = `The confidence model could not be opened: ${(error as Error).message}`;
+      deps.log(message);
+      return { errorDetails: { message } };
+    }
+    const started = performance.now();
+    const questionId = randomUUID();
+    let score: ConfidenceScore;
+    let latencyMs: number;
+    try {
+      score = await model.scorer.score(question);
+      latencyMs = performance.now() - started;
+      await deps.journal.append([
+      {
+        schemaVersion: JOURNAL_SCHEMA_VERSION,
+        type: 'question-scored',
+        id: questionId,
+        time: new Date().toISOString(),
+        question,
+        model: model.pkg.manifest.name,
+        scores: score.heads,
+        runtime: model.runtime,
+        latencyMs,
+      },
+      ]);
+    } catch (error) {
+      const message = `The question could not be scored: ${(error as Error).message}`;
+      deps.log(message);
+      return { errorDetails: { message } };
+    }
+    const headId = pickBadgeHead(model.scorer.headIds, deps.journal.state.activeHeadId, model.pkg.manifest.defaultHead);
+    deps.onScored(score.heads[headId], headId, model);
+
+    for (const step of chatSteps(command)) {
+      if (token.isCancellationRequested) break;
+      switch (step) {
+        case 'score':
+          break; // done above: every later step needs the score
+        case 'badge':
+          stream.markdown(
+            new vscode.MarkdownString(
+              badgeMarkdown({ confidence: score.heads[headId], headId, model: model.pkg.manifest.name, runtime: model.runner.runtime, latencyMs, truncation: score.truncation }, settings.thresholds),
+              true,
+            ),
+          );
+          break;
+        case 'compare-table': {
+          const rows = model.pkg.heads.map(({ entry }) => ({
+            headId: entry.id,
+            description: `${entry.family}, ${entry.budget === null ? 'all labels' : `k=${entry.budget}`}`,
+            confidence: score.heads[entry.id],
+          }));
+          stream.markdown(compareTableMarkdown(rows, headId, settings.thresholds));
+          break;
+        }
+        case 'answer': {
+          let text: string;
+          let source: AnswerSource;
+          try {
+            switch (settings.answerSource) {
+              case 'model':
+                source = 'model';
+                text = await answerFromModel(model, question, stream, token);
+                break;
+              case 'vscode-lm':
+                source = 'vscode-lm';
+                text = await answerFromVscodeLm(request, question, stream, token);
+                break;
+              case 'openai':
+                throw new Error('elical.answerSource "openai" is not available in this version yet; choose "model" or "vscode-lm"');
+              default: {
+                const unreachable: never = settings.answerSource;
+                throw new Error(`unhandled answer source ${String(unreachable)}`);
+              }
+            }
+          } catch (error) {
+            const message = `No answer: ${(error as Error).message}`;
+            deps.log(message);
+            stream.markdown(`\n\n_${escapeMarkdown(message)}_`);
+            return { metadata: { questionId } };
+          }
+          if (text !== '') {
+            await deps.journal.append([
+              { schemaVersion: JOURNAL_SCHEMA_VERSION, type: 'answer-shown', id: randomUUID(), time: new Date().toISOString(), questionId, answer: text.slice(0, MAX_JOURNALLED_ANSWER), source },
+            ]);
+          }
+          break;
+        }
+        case 'buttons':
+          stream.markdown('\n\n');
+          for (const button of chatButtons(command, questionId)) {
+            stream.button({ command: BUTTON_COMMANDS[button.action], title: button.title, arguments: [{ questionId: button.questionId, source: 'chat-button' }] });
+          }
+          break;
+        default: {
+          const unreachable: never = step;
+          throw new Error(`unhandled chat step ${String(unreachable)}`);
+        }
+      }
+    }
+    return { metadata: { questionId } };
+  };
+
+  const participant = vscode.chat.createChatParticipant(CHAT_PARTICIPANT_ID, handler);
+  participant.iconPath = new vscode.ThemeIcon('pulse');
+  participant.onDidReceiveFeedback(
+    (feedback) => {
+      // Helpful is not the same as correct: only with the user's explicit opt-in.
+      if (!deps.settings().mapThumbsToLabels) return;
+      const questionId = questionIdOf(feedback.result.metadata);
+      if (questionId === null || !deps.journal.state.questions.has(questionId)) return;
+      const label = feedback.kind === vscode.ChatResultFeedbackKind.Helpful ? 1 : 0;
+      void deps.journal
+        .append([{ schemaVersion: JOURNAL_SCHEMA_VERSION, type: 'label-given', id: randomUUID(), time: new Date().toISOString(), questionId, label, source: 'feedback' }])
+        .catch((error: unknown) => deps.log(`feedback label not recorded: ${String(error)}`));
+    },
+    undefined,
+    context.subscriptions,
+  );
+  context.subscriptions.push(participant);
+  return participant;
+}

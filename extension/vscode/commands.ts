@@ -1,0 +1,157 @@
+/**
+ * Palette commands (category "EliCal", package.json "contributes.commands"). Labels, undos and
+ * promotions are journal events; nothing else is stored.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import * as vscode from 'vscode';
+import { badgeText, pickBadgeHead } from '../core/chatFlow';
+import type { QuestionRecord } from '../core/journal/foldJournal';
+import { exportHonestyBenchRecords, formatHonestyBenchJsonl, importHonestyBenchJsonl } from '../core/journal/honestyBenchRecords';
+import { JOURNAL_SCHEMA_VERSION, LABEL_SOURCES, type LabelSource } from '../core/journal/journalEvent';
+import type { LabelJournal } from './labelJournal';
+import type { LoadedModel, ModelService } from './modelService';
+import type { PanelProvider } from './panelProvider';
+import type { ElicalSettings } from './settings';
+
+export interface CommandDeps {
+  models: ModelService;
+  journal: LabelJournal;
+  panel: PanelProvider;
+  settings: () => ElicalSettings;
+  log: (line: string) => void;
+  onScored: (confidence: number, headId: string, model: LoadedModel) => void;
+}
+
+/** Arguments a chat button or keybinding passes: which question, and where the label came from. */
+export function labelArguments(value: unknown): { questionId: string | null; source: LabelSource } {
+  if (typeof value !== 'object' || value === null) return { questionId: null, source: 'command' };
+  const record = value as Record<string, unknown>;
+  const source = typeof record.source === 'string' && (LABEL_SOURCES as readonly string[]).includes(record.source) ? (record.source as LabelSource) : 'command';
+  return { questionId: typeof record.questionId === 'string' && record.questionId !== '' ? record.questionId : null, source };
+}
+
+/** The newest question whose answer the user saw (what "label last answer" means). */
+function lastAnswered(questions: Iterable<QuestionRecord>): QuestionRecord | null {
+  let last: QuestionRecord | null = null;
+  for (const question of questions) if (question.answer !== null) last = question;
+  return last;
+}
+
+export function registerCommands(context: vscode.ExtensionContext, deps: CommandDeps): void {
+  const { journal } = deps;
+  const fail = (what: string, error: unknown): void => {
+    const message = `${what}: ${error instanceof Error ? error.message : String(error)}`;
+    deps.log(message);
+    void vscode.window.showErrorMessage(`EliCal: ${message}`);
+  };
+
+  const label = async (value: 0 | 1, args: unknown): Promise<void> => {
+    const { questionId, source } = labelArguments(args);
+    const question = questionId === null ? lastAnswered(journal.state.questions.values()) : (journal.state.questions.get(questionId) ?? null);
+    if (question === null) {
+      void vscode.window.showWarningMessage(questionId === null ? 'EliCal: no answer to label yet. Ask @confidence a question first.' : 'EliCal: that question is not in the label journal.');
+      return;
+    }
+    await journal.append([{ schemaVersion: JOURNAL_SCHEMA_VERSION, type: 'label-given', id: randomUUID(), time: new Date().toISOString(), questionId: question.id, label: value, source }]);
+    vscode.window.setStatusBarMessage(`EliCal: labelled ${value === 1 ? 'right' : 'wrong'}: ${question.question.slice(0, 60)}`, 4000);
+  };
+
+  const register = (id: string, run: (...args: unknown[]) => Promise<void> | void): void => {
+    context.subscriptions.push(
+      vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+        try {
+          await run(...args);
+        } catch (error) {
+          fail(id.replace('elical.', ''), error);
+        }
+      }),
+    );
+  };
+
+  register('elical.openPanel', () => deps.panel.show());
+  register('elical.labelRight', (args) => label(1, args));
+  register('elical.labelWrong', (args) => label(0, args));
+
+  register('elical.undoLabel', async () => {
+    const latest = [...journal.state.labels].reverse().find((record) => record.active);
+    if (latest === undefined) {
+      void vscode.window.showWarningMessage('EliCal: there is no label to undo.');
+      return;
+    }
+    await journal.append([{ schemaVersion: JOURNAL_SCHEMA_VERSION, type: 'label-undone', id: randomUUID(), time: new Date().toISOString(), targetId: latest.eventId }]);
+    vscode.window.setStatusBarMessage('EliCal: last label undone', 4000);
+  });
+
+  register('elical.scoreQuestion', async () => {
+    const editor = vscode.window.activeTextEditor;
+    const selected = editor === undefined || editor.selection.isEmpty ? '' : editor.document.getText(editor.selection).trim();
+    const question = selected !== '' ? selected : ((await vscode.window.showInputBox({ prompt: 'Question to score', placeHolder: 'What is the capital of Peru?' })) ?? '').trim();
+    if (question === '') return;
+    const model = await deps.models.get();
+    const started = performance.now();
+    const score = await model.scorer.score(question);
+    const latencyMs = performance.now() - started;
+    await journal.append([
+      { schemaVersion: JOURNAL_SCHEMA_VERSION, type: 'question-scored', id: randomUUID(), time: new Date().toISOString(), question, model: model.pkg.manifest.name, scores: score.heads, runtime: model.runtime, latencyMs },
+    ]);
+    const headId = pickBadgeHead(model.scorer.headIds, journal.state.activeHeadId, model.pkg.manifest.defaultHead);
+    deps.onScored(score.heads[headId], headId, model);
+    const choice = await vscode.window.showInformationMessage(`EliCal: ${badgeText(score.heads[headId], headId, deps.settings().thresholds)} for "${question.slice(0, 80)}"`, 'Open panel');
+    if (choice === 'Open panel') deps.panel.show();
+  });
+
+  register('elical.selectModelPackage', async () => {
+    const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Use this model package' });
+    if (picked === undefined || picked.length === 0) return;
+    // User level: a model path must never come from the workspace without trust.
+    await vscode.workspace.getConfiguration('elical').update('modelPath', picked[0].fsPath, vscode.ConfigurationTarget.Global);
+    await deps.models.close();
+    const model = await deps.models.get();
+    void vscode.window.showInformationMessage(`EliCal: using ${model.pkg.manifest.name} (${model.scorer.headIds.length} checkpoints).`);
+  });
+
+  register('elical.selectCheckpoint', async () => {
+    const model = await deps.models.get();
+    const active = pickBadgeHead(model.scorer.headIds, journal.state.activeHeadId, model.pkg.manifest.defaultHead);
+    const items = model.pkg.heads.map(({ entry }) => ({
+      label: entry.id,
+      description: `${entry.family}, ${entry.budget === null ? 'all labels' : `k=${entry.budget}`}${entry.id === active ? ' (active)' : ''}`,
+      detail: entry.trainingData,
+    }));
+    const picked = await vscode.window.showQuickPick(items, { placeHolder: 'Checkpoint whose confidence the badge shows' });
+    if (picked === undefined || picked.label === active) return;
+    await journal.append([{ schemaVersion: JOURNAL_SCHEMA_VERSION, type: 'head-promoted', id: randomUUID(), time: new Date().toISOString(), headId: picked.label, previousHeadId: journal.state.activeHeadId }]);
+  });
+
+  register('elical.exportLabels', async () => {
+    const records = exportHonestyBenchRecords(journal.state);
+    if (records.length === 0) {
+      void vscode.window.showWarningMessage('EliCal: no labelled questions to export yet.');
+      return;
+    }
+    const target = await vscode.window.showSaveDialog({ filters: { 'HonestyBench JSONL': ['jsonl'] }, saveLabel: 'Export labels' });
+    if (target === undefined) return;
+    await writeFile(target.fsPath, formatHonestyBenchJsonl(records), 'utf8');
+    void vscode.window.showInformationMessage(`EliCal: exported ${records.length} labelled questions to ${target.fsPath}.`);
+  });
+
+  register('elical.importLabels', async () => {
+    const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'HonestyBench JSONL': ['jsonl', 'json'] }, openLabel: 'Import' });
+    if (picked === undefined || picked.length === 0) return;
+    const text = await readFile(picked[0].fsPath, 'utf8');
+    const model = await deps.models.peek();
+    const result = importHonestyBenchJsonl(text, {
+      model: model?.pkg.manifest.name ?? 'imported',
+      time: new Date().toISOString(),
+      newId: () => randomUUID(),
+      knownQuestionIds: new Set(journal.state.questions.keys()),
+    });
+    for (const note of result.errors) deps.log(`import ${picked[0].fsPath}:${note.line}: ${note.reason}`);
+    for (const note of result.skipped) deps.log(`import ${picked[0].fsPath}:${note.line}: skipped, ${note.reason}`);
+    await journal.append(result.events);
+    const summary = `EliCal: imported ${result.imported} records; ${result.skipped.length} already present; ${result.errors.length} invalid lines (see the EliCal output).`;
+    if (result.errors.length > 0) void vscode.window.showWarningMessage(summary);
+    else void vscode.window.showInformationMessage(summary);
+  });
+}

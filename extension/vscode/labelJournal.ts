@@ -1,0 +1,81 @@
+/**
+ * The user's label journal (extension/node/journalFile.ts) in the extension's global storage,
+ * with its folded state kept current: after this window appends, and when another window
+ * appends (the file is watched). Reads are serialised, so each byte of the file is folded once.
+ */
+import { watch, type FSWatcher } from 'node:fs';
+import * as vscode from 'vscode';
+import { foldJournal, type JournalState } from '../core/journal/foldJournal';
+import type { JournalEvent } from '../core/journal/journalEvent';
+import { JournalFile } from '../node/journalFile';
+
+export class LabelJournal implements vscode.Disposable {
+  private events: JournalEvent[] = [];
+  private folded: JournalState = foldJournal([]);
+  private offset = 0;
+  private lines = 0;
+  private syncing: Promise<void> = Promise.resolve();
+  private watcher: FSWatcher | undefined;
+  private readonly changed = new vscode.EventEmitter<JournalState>();
+  /** Fires with the new state whenever events were added (by any window). */
+  readonly onDidChange = this.changed.event;
+
+  private constructor(
+    private readonly file: JournalFile,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  /** Opens (creating) the journal in `directory` and folds what it holds. */
+  static async open(directory: string, log: (line: string) => void): Promise<LabelJournal> {
+    const file = await JournalFile.open(directory);
+    const journal = new LabelJournal(file, log);
+    await journal.sync();
+    try {
+      journal.watcher = watch(file.path, { persistent: false }, () => void journal.sync());
+      journal.watcher.on('error', (error) => log(`journal watch stopped: ${error.message}; other windows' labels appear after a reload`));
+    } catch (error) {
+      log(`journal watch unavailable: ${(error as Error).message}; other windows' labels appear after a reload`);
+    }
+    return journal;
+  }
+
+  get state(): JournalState {
+    return this.folded;
+  }
+
+  get path(): string {
+    return this.file.path;
+  }
+
+  /** Appends events (validated by the journal file first: an invalid one writes nothing), then refolds. */
+  async append(events: readonly JournalEvent[]): Promise<JournalState> {
+    if (events.length === 0) return this.folded;
+    if (events.length === 1) await this.file.append(events[0]);
+    else await this.file.appendMany(events);
+    await this.sync();
+    return this.folded;
+  }
+
+  /** Reads what was appended since the last read and refolds; serialised. */
+  sync(): Promise<void> {
+    this.syncing = this.syncing.then(async () => {
+      const update = await this.file.readSince(this.offset, this.lines);
+      this.offset = update.endOffset;
+      this.lines = update.lineCount;
+      for (const warning of update.warnings) this.log(`journal line ${warning.line}: ${warning.reason}`);
+      if (update.events.length === 0) return;
+      const problemsBefore = this.folded.problems.length;
+      this.events.push(...update.events);
+      this.folded = foldJournal(this.events);
+      for (const problem of this.folded.problems.slice(problemsBefore)) this.log(`journal event ${problem.eventId}: ${problem.reason}`);
+      this.changed.fire(this.folded);
+    }).catch((error: unknown) => this.log(`journal read failed: ${error instanceof Error ? error.message : String(error)}`));
+    return this.syncing;
+  }
+
+  dispose(): void {
+    this.watcher?.close();
+    this.changed.dispose();
+    void this.file.close();
+  }
+}
