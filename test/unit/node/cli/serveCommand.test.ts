@@ -1,0 +1,60 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../../../extension/node/cli/main';
+import type { CliIo } from '../../../../extension/node/cli/cliIo';
+import { InferenceClient } from '../../../../extension/node/remote/inferenceClient';
+import { RemoteEndpointError } from '../../../../extension/node/remote/remoteEndpointError';
+
+const PACKAGE = join(__dirname, '..', '..', '..', 'fixtures', 'tiny-llama', 'package');
+
+function memoryIo(signal: AbortSignal): CliIo & { out: string; err: string } {
+  const io = { out: '', err: '', signal, stdout: (text: string) => void (io.out += text), stderr: (text: string) => void (io.err += text) };
+  return io;
+}
+
+test('serve listens on a free port, requires the token from --token-file, never prints it, and stops on abort', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'elical-serve-'));
+  const token = 'file-token-3e1d7a';
+  writeFileSync(join(dir, 'token'), `${token}\n`);
+  const controller = new AbortController();
+  const io = memoryIo(controller.signal);
+  try {
+    const exit = main(['serve', '--model', PACKAGE, '--port', '0', '--token-file', join(dir, 'token'), '--provider', 'cpu', '--threads', '1'], io);
+    const deadline = Date.now() + 20_000;
+    while (!io.out.includes('\n') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    const started = JSON.parse(io.out.split('\n')[0]);
+    assert.match(started.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.deepEqual([started.model, started.batching, started.max_batch, started.auth], ['tiny-llama-fixture', true, 32, true]);
+    const good = new InferenceClient({ url: started.url, token, retries: 0 });
+    assert.equal((await good.modelMetadata('tiny-llama-fixture')).outputs[0].shape.at(-1), 64);
+    good.close();
+    const bad = new InferenceClient({ url: started.url, token: 'guess', retries: 0 });
+    await assert.rejects(bad.modelMetadata('tiny-llama-fixture'), (error: unknown) => error instanceof RemoteEndpointError && error.code === 'unauthorized');
+    bad.close();
+    controller.abort();
+    assert.equal(await exit, 0, io.err);
+    assert.match(io.err, /stopped after/);
+    assert.ok(!io.out.includes(token) && !io.err.includes(token), 'the token is never printed');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('serve usage errors: non-loopback without a token, bad flags, unreadable token file', async () => {
+  const cases: [string[], RegExp][] = [
+    [['serve', '--model', PACKAGE, '--host', '0.0.0.0', '--port', '0', '--provider', 'cpu'], /refusing to serve on 0\.0\.0\.0.*without a token/],
+    [['serve'], /--model DIR is required/],
+    [['serve', '--model', PACKAGE, '--port', '70000'], /--port must be at most 65535/],
+    [['serve', '--model', PACKAGE, '--max-batch', '0'], /--max-batch must be an integer >= 1/],
+    [['serve', '--model', PACKAGE, '--max-delay-ms', 'soon'], /--max-delay-ms must be a number >= 0/],
+    [['serve', '--model', PACKAGE, '--token-file', '/nonexistent/token'], /cannot read --token-file \/nonexistent\/token \(ENOENT\)/],
+  ];
+  for (const [args, message] of cases) {
+    const io = memoryIo(new AbortController().signal);
+    assert.equal(await main(args, io), 2, args.join(' '));
+    assert.match(io.err, message);
+  }
+});
