@@ -59,7 +59,7 @@ export default tseslint.config(
     files: ['webview/**/*.ts'],
     rules: {
       'no-restricted-imports': fence([vscode, onnx, ...nodeBuiltins], [
-        { group: ['**/extension/**', '!**/extension/core/protocol'], message: 'webview may import only extension/core/protocol (types).' },
+        { regex: '(^|/)extension/(?!core/protocol$)', message: 'webview may import only extension/core/protocol (types).' },
       ]),
     },
   },

@@ -3,9 +3,6 @@
  * question history with Right / Wrong / Undo buttons. Every host message is validated before use;
  * text is inserted with textContent only (never innerHTML), so journal text cannot inject markup.
  */
-// The fence allows exactly this import (architecture.md), but its gitignore-style negation cannot
-// re-include a file under an excluded folder, so the rule flags it anyway; see the report of issue 5.
-// eslint-disable-next-line no-restricted-imports
 import { type HistoryFilter, type HistoryPageMessage, type HistoryRow, type PanelSnapshot, parseHostMessage, PROTOCOL_VERSION, type WebviewMessage } from '../extension/core/protocol';
 
 declare function acquireVsCodeApi(): { postMessage(message: unknown): void };
