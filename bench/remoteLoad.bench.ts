@@ -1,0 +1,189 @@
+/**
+ * Load test of the remote endpoint on loopback: `elical serve`'s InferenceServer runs in a child
+ * process (so its memory and CPU are its own), and C concurrent clients (RemoteModelRunner, one
+ * connection pool each) send R single-question requests each, first with dynamic batching, then
+ * without, against a fresh server each time. Every response is checked against the hidden state
+ * computed locally for the same prompt. Reports throughput, p50/p99 latency, failures and the
+ * server's RSS before and after each phase. Bounded: stops by itself (hard deadline per phase).
+ *
+ * Run: npx tsx bench/remoteLoad.bench.ts [--model DIR] [--clients 64] [--requests 100]
+ *        [--max-batch 32] [--max-delay-ms 2] [--threads 1]
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { buildPrompt } from '../extension/core/prompts/promptWrapper';
+import { loadModelPackage } from '../extension/node/modelPackage';
+import { OnnxModelRunner } from '../extension/node/onnxModelRunner';
+import { InferenceClient } from '../extension/node/remote/inferenceClient';
+import { InferenceServer } from '../extension/node/remote/inferenceServer';
+import { RemoteModelRunner } from '../extension/node/remote/remoteModelRunner';
+
+const DEFAULT_MODEL = join(__dirname, '..', 'test', 'fixtures', 'tiny-llama', 'package');
+const PHASE_DEADLINE_MS = 5 * 60_000;
+const QUESTIONS = [
+  'What is the capital of France?', 'Who wrote the play Hamlet?', 'Which river flows through Cairo?', 'What is the chemical symbol of gold?',
+  'What is the capital of Peru?', 'Which currency does Japan use?', 'What is the largest planet?', 'Who painted the Mona Lisa?',
+];
+
+function option(args: string[], name: string, fallback: string): string {
+  const index = args.indexOf(`--${name}`);
+  return index >= 0 && args[index + 1] !== undefined ? args[index + 1] : fallback;
+}
+
+function percentile(sorted: number[], fraction: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))];
+}
+
+/** The child: serve the package until told to stop; answer RSS queries over IPC. */
+async function child(args: string[]): Promise<void> {
+  const pkg = await loadModelPackage(option(args, 'model', DEFAULT_MODEL));
+  const { manifest } = pkg;
+  const runner = new OnnxModelRunner({ modelFile: pkg.backbonePath, architecture: manifest.architecture, backbone: manifest.backbone, padTokenId: manifest.generation.padTokenId, provider: 'cpu', intraOpNumThreads: Number(option(args, 'threads', '1')) });
+  await runner.load();
+  const server = new InferenceServer({
+    runner,
+    model: { name: manifest.name, vocabSize: manifest.architecture.vocabSize, maxPositions: manifest.architecture.maxPositionEmbeddings, hiddenSize: manifest.architecture.hiddenSize, inputIds: manifest.backbone.inputs.inputIds, attentionMask: manifest.backbone.inputs.attentionMask, hiddenStates: manifest.backbone.outputs.hiddenStates },
+    port: 0,
+    batching: option(args, 'batching', 'on') === 'on',
+    maxBatch: Number(option(args, 'max-batch', '32')),
+    maxDelayMs: Number(option(args, 'max-delay-ms', '2')),
+  });
+  const { url } = await server.start();
+  process.on('message', async (message: { type: string }) => {
+    if (message.type === 'rss') process.send?.({ type: 'rss', rss: process.memoryUsage().rss, stats: server.stats });
+    if (message.type === 'stop') {
+      await server.stop();
+      await runner.dispose();
+      process.send?.({ type: 'stopped' }, () => process.exit(0));
+    }
+  });
+  process.send?.({ type: 'ready', url });
+}
+
+function ask<T>(worker: ChildProcess, type: string, reply: string): Promise<T> {
+  return new Promise((resolve) => {
+    const listener = (message: { type: string } & T): void => {
+      if (message.type !== reply) return;
+      worker.off('message', listener);
+      resolve(message);
+    };
+    worker.on('message', listener);
+    worker.send({ type });
+  });
+}
+
+interface PhaseResult {
+  batching: boolean;
+  requests: number;
+  failed: number;
+  wrong: number;
+  max_abs_diff: number;
+  seconds: number;
+  requests_per_s: number;
+  p50_ms: number;
+  p99_ms: number;
+  model_runs: number;
+  rss_before_mib: number;
+  rss_after_round1_mib: number;
+  rss_after_round2_mib: number;
+}
+
+async function phase(args: string[], batching: boolean, rows: number[][], expected: Float32Array[]): Promise<PhaseResult> {
+  const clients = Number(option(args, 'clients', '64'));
+  const perClient = Number(option(args, 'requests', '100'));
+  const worker = fork(__filename, ['--child', ...args, '--batching', batching ? 'on' : 'off'], { execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const deadline = setTimeout(() => {
+    console.error(`phase (batching ${batching}) passed its ${PHASE_DEADLINE_MS / 1000} s deadline; stopping`);
+    worker.kill('SIGKILL');
+    process.exit(1);
+  }, PHASE_DEADLINE_MS);
+  try {
+    const { url } = await ask<{ url: string }>(worker, 'none', 'ready');
+    const pkg = await loadModelPackage(option(args, 'model', DEFAULT_MODEL));
+    const runners = Array.from({ length: clients }, () => new RemoteModelRunner({
+      client: new InferenceClient({ url, timeoutMs: 30_000, retries: 0 }),
+      modelName: pkg.manifest.name, architecture: pkg.manifest.architecture, backbone: pkg.manifest.backbone, padTokenId: pkg.manifest.generation.padTokenId,
+    }));
+    // Warm-up: connections open, metadata checked, the server's first batches run.
+    await Promise.all(runners.map(async (runner, index) => {
+      await runner.connect();
+      for (let i = 0; i < 3; i++) await runner.forwardLastToken([rows[(index + i) % rows.length]]);
+    }));
+    const before = await ask<{ rss: number; stats: { runs: number } }>(worker, 'rss', 'rss');
+    const latencies: number[] = [];
+    let failed = 0;
+    let seconds = 0;
+    const afterRuns: number[] = [];
+    let wrong = 0;
+    let worst = 0;
+    let runsInRound = 0;
+    // Two identical rounds: the first is timed; RSS after each shows whether memory keeps growing
+    // (a leak) or levels off once the heap and connection pools reach their working size.
+    for (let round = 0; round < 2; round++) {
+      const started = performance.now();
+      const record = round === 0;
+      await Promise.all(runners.map(async (runner, index) => {
+      for (let i = 0; i < perClient; i++) {
+        const which = (index * perClient + i) % rows.length;
+        const sent = performance.now();
+        try {
+          const { hiddenStates } = await runner.forwardLastToken([rows[which]]);
+          if (record) latencies.push(performance.now() - sent);
+          let diff = 0;
+          for (let j = 0; j < hiddenStates.length; j++) diff = Math.max(diff, Math.abs(hiddenStates[j] - expected[which][j]));
+          worst = Math.max(worst, diff);
+          if (diff > 1e-4 || (!batching && diff !== 0)) wrong++;
+        } catch (error) {
+          failed++;
+          if (failed <= 3) console.error(`request failed: ${(error as Error).message}`);
+        }
+      }
+    }));
+      if (record) seconds = (performance.now() - started) / 1000;
+      const sample = await ask<{ rss: number; stats: { runs: number } }>(worker, 'rss', 'rss');
+      afterRuns.push(sample.rss);
+      if (record) runsInRound = sample.stats.runs - before.stats.runs;
+    }
+    await Promise.all(runners.map((runner) => runner.dispose()));
+    await ask(worker, 'stop', 'stopped');
+    latencies.sort((a, b) => a - b);
+    const total = clients * perClient;
+    const mib = (bytes: number): number => Math.round((bytes / 2 ** 20) * 10) / 10;
+    return {
+      batching,
+      requests: 2 * total,
+      failed,
+      wrong,
+      max_abs_diff: worst,
+      seconds: Math.round(seconds * 100) / 100,
+      requests_per_s: Math.round(total / seconds),
+      p50_ms: Math.round(percentile(latencies, 0.5) * 100) / 100,
+      p99_ms: Math.round(percentile(latencies, 0.99) * 100) / 100,
+      model_runs: runsInRound,
+      rss_before_mib: mib(before.rss),
+      rss_after_round1_mib: mib(afterRuns[0]),
+      rss_after_round2_mib: mib(afterRuns[1]),
+    };
+  } finally {
+    clearTimeout(deadline);
+  }
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args[0] === '--child') return child(args.slice(1));
+  const model = option(args, 'model', DEFAULT_MODEL);
+  const pkg = await loadModelPackage(model);
+  const { manifest } = pkg;
+  const rows = QUESTIONS.map((question) => buildPrompt(question, manifest.prompt, pkg.tokenizer).tokenIds);
+  const local = new OnnxModelRunner({ modelFile: pkg.backbonePath, architecture: manifest.architecture, backbone: manifest.backbone, padTokenId: manifest.generation.padTokenId, provider: 'cpu', intraOpNumThreads: 1 });
+  const expected: Float32Array[] = [];
+  for (const row of rows) expected.push((await local.forwardLastToken([row])).hiddenStates);
+  await local.dispose();
+  const results = [await phase(args, true, rows, expected), await phase(args, false, rows, expected)];
+  console.log(JSON.stringify({ model: manifest.name, clients: Number(option(args, 'clients', '64')), requests_per_client: Number(option(args, 'requests', '100')), max_batch: Number(option(args, 'max-batch', '32')), max_delay_ms: Number(option(args, 'max-delay-ms', '2')), prompt_tokens: rows.map((row) => row.length).join(' '), results }, null, 1));
+  const lost = results.some((result) => result.failed > 0 || result.wrong > 0);
+  process.exitCode = lost ? 1 : 0;
+}
+
+void main();
