@@ -120,9 +120,11 @@ export interface JournalState {
 interface UndoNode {
   active: boolean;
   /** For an undo: its target; for a label: null. */
-  targetId: string | null;
+  target: UndoNode | null;
   /** Accepted undos pointing at this node. */
   children: string[];
+  /** How many of `children` are active; the node is active exactly when this is 0. */
+  activeChildren: number;
 }
 
 function kindOf(event: JournalEvent | undefined): string {
@@ -146,16 +148,17 @@ export function foldJournal(events: readonly JournalEvent[]): JournalState {
   const nodes = new Map<string, UndoNode>();
   const rejectedUndos = new Set<string>();
 
-  // Flips activity up an undo chain after a node's children changed; iterative so long chains cannot overflow the stack.
-  const settle = (startId: string): void => {
-    let id: string | null = startId;
-    while (id !== null) {
-      const node: UndoNode | undefined = nodes.get(id);
-      if (node === undefined) return;
-      const active = !node.children.some((child) => nodes.get(child)?.active === true);
+  // Flips activity up an undo chain after a node's active-child count changed. Iterative, so long
+  // chains cannot overflow the stack, and O(1) per level (a count and an object link, no lookups),
+  // because a chain of n undos costs O(n) levels per new undo.
+  const settle = (start: UndoNode): void => {
+    let node: UndoNode | null = start;
+    while (node !== null) {
+      const active = node.activeChildren === 0;
       if (active === node.active) return;
       node.active = active;
-      id = node.targetId;
+      if (node.target !== null) node.target.activeChildren += active ? 1 : -1;
+      node = node.target;
     }
   };
 
@@ -210,7 +213,7 @@ export function foldJournal(events: readonly JournalEvent[]): JournalState {
         if (event.originalSource !== undefined) record.originalSource = event.originalSource;
         state.labels.push(record);
         question.labels.push(record);
-        nodes.set(event.id, { active: true, targetId: null, children: [] });
+        nodes.set(event.id, { active: true, target: null, children: [], activeChildren: 0 });
         break;
       }
       case 'label-undone': {
@@ -227,9 +230,10 @@ export function foldJournal(events: readonly JournalEvent[]): JournalState {
           const by = target.children.find((child) => nodes.get(child)?.active === true);
           return reject(`undo of ${JSON.stringify(event.targetId)}, which is already undone${by === undefined ? '' : ` by ${JSON.stringify(by)}`}; ignored`);
         }
-        nodes.set(event.id, { active: true, targetId: event.targetId, children: [] });
+        nodes.set(event.id, { active: true, target, children: [], activeChildren: 0 });
         target.children.push(event.id);
-        settle(event.targetId);
+        target.activeChildren += 1;
+        settle(target);
         state.undos.push({ eventId: event.id, time: event.time, targetId: event.targetId, active: true, undoneBy: null });
         break;
       }
