@@ -27,6 +27,14 @@ export interface OnnxModelRunnerOptions {
   intraOpNumThreads?: number;
   /** Threads across independent operators (0 = default). */
   interOpNumThreads?: number;
+  /**
+   * Let idle intra-op threads busy-wait for the next operator (onnxruntime's default). Off unless
+   * asked for: the runner shares the machine with the editor and whatever else runs there, and
+   * when cores are oversubscribed the spinning threads steal the time the working ones need
+   * (docs/benchmarks.md, "Model runtime": 2 threads on a loaded 2-core VM took 266 ms per forward
+   * with spinning and 123 ms without). With one intra-op thread there is no pool and no effect.
+   */
+  allowSpinning?: boolean;
   /** Where the runner says things a user may want to know (the CUDA fallback reason). */
   log?: (message: string) => void;
   /** Shared-base LoRA packages: each checkpoint's tensors, fed as the graph's lora.* inputs. */
@@ -146,6 +154,7 @@ export class OnnxModelRunner implements ModelRunner {
       intraOpNumThreads: this.options.intraOpNumThreads ?? 0,
       interOpNumThreads: this.options.interOpNumThreads ?? 0,
       graphOptimizationLevel: 'all',
+      extra: { session: { intra_op: { allow_spinning: this.options.allowSpinning ? '1' : '0' } } },
       // onnxruntime prints provider-library failures itself; we report them in our own words.
       logSeverityLevel: 4,
     };
