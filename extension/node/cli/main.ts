@@ -8,6 +8,8 @@ import { generateCommand } from './generateCommand';
 import { scoreCommand } from './scoreCommand';
 import { serveCommand } from './serveCommand';
 import { tritonRepoCommand } from './tritonRepoCommand';
+import { trainCommand } from './trainCommand';
+import { evalCommand } from './evalCommand';
 
 const commands: CliCommand[] = [
   // Sub-commands register here (one import each).
@@ -16,6 +18,8 @@ const commands: CliCommand[] = [
   generateCommand,
   serveCommand,
   tritonRepoCommand,
+  trainCommand,
+  evalCommand,
 ];
 
 function usage(): string {

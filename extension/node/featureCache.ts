@@ -1,0 +1,131 @@
+/**
+ * The EliCal feature of every question of a HonestyBench file (the final-layer hidden state at
+ * the last prompt token, elical.md "Model"), computed once and kept in a safetensors file so that
+ * training many heads, and evaluating them, costs one forward pass per question in all.
+ *
+ * Prompts are built exactly as the scorer builds them (core/prompts/promptWrapper.buildPrompt with
+ * the package's prompt settings), so a head trained on these features reads at run time what it
+ * was trained on. Batches are left-padded by the runner, which reads each row's last real token.
+ *
+ * Cache file: `<cacheDir>/<data file name>.features-<first 16 hex of the backbone sha256>.safetensors`
+ * (cacheDir defaults to the data file's folder), one F32 tensor `features` [n, H] and metadata
+ * format=elical-features, formatVersion=1, backboneSha256, dataSha256, promptSha256 (of the JSON
+ * of the prompt settings and the adapter), rows, hiddenSize. It is reused only when every one of
+ * those matches; otherwise it is recomputed and replaced (atomically: an interrupted run leaves
+ * the old file or none, never half a file).
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { decodeSafetensors, encodeSafetensors } from '../core/heads/safetensors';
+import { buildPrompt, type PromptSettings } from '../core/prompts/promptWrapper';
+import type { ModelRunner } from '../core/scoring/modelRunner';
+import type { TextTokenizer } from '../core/scoring/textTokenizer';
+import { sha256File } from './modelPackage';
+import { writeFileAtomic } from './writeFileAtomic';
+
+export const FEATURE_CACHE_FORMAT = 'elical-features';
+export const FEATURE_CACHE_FORMAT_VERSION = 1;
+
+/** Where features come from: a runner and what determines its prompts. */
+export interface FeatureSource {
+  runner: ModelRunner;
+  tokenizer: TextTokenizer;
+  prompt: PromptSettings;
+  /** The package manifest's backbone.sha256: the weights the features belong to. */
+  backboneSha256: string;
+  /** Shared-base LoRA checkpoint to run with, if any. */
+  adapter?: string;
+}
+
+export interface FeatureRequest {
+  source: FeatureSource;
+  /** The HonestyBench file the questions were read from (hashed for the cache key). */
+  dataFile: string;
+  /** Its questions, in file order (one feature row each). */
+  questions: readonly string[];
+  /** Folder for the cache file; default: the data file's folder. */
+  cacheDir?: string;
+  /** Prompts per forward pass; default 32. */
+  batchSize?: number;
+  signal?: AbortSignal;
+  /** Called after each batch with rows done and total. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface Features {
+  /** Row-major [rows, hiddenSize]. */
+  features: Float32Array;
+  hiddenSize: number;
+  rows: number;
+  /** True when read from a valid cache file. */
+  cached: boolean;
+  path: string;
+}
+
+function promptSha256(prompt: PromptSettings, adapter: string | undefined): string {
+  const key = JSON.stringify({ wrapper: prompt.wrapper, chatTemplate: prompt.chatTemplate, maxPromptTokens: prompt.maxPromptTokens, adapter: adapter ?? null });
+  return createHash('sha256').update(key).digest('hex');
+}
+
+/** The cache file path for a data file and backbone. */
+export function featureCachePath(dataFile: string, backboneSha256: string, cacheDir?: string): string {
+  return join(cacheDir ?? dirname(dataFile), `${basename(dataFile)}.features-${backboneSha256.slice(0, 16)}.safetensors`);
+}
+
+async function readValidCache(path: string, expected: Record<string, string>): Promise<Float32Array | null> {
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await readFile(path));
+  } catch {
+    return null;
+  }
+  try {
+    const file = decodeSafetensors(bytes);
+    for (const [key, value] of Object.entries(expected)) if (file.metadata[key] !== value) return null;
+    const tensor = file.tensors.features;
+    const rows = Number(expected.rows);
+    const hidden = Number(expected.hiddenSize);
+    if (tensor === undefined || tensor.dtype !== 'F32' || tensor.shape.length !== 2 || tensor.shape[0] !== rows || tensor.shape[1] !== hidden) return null;
+    return tensor.data as Float32Array;
+  } catch {
+    // A damaged cache is only a cache: recompute it.
+    return null;
+  }
+}
+
+/**
+ * Returns the features of `questions`, from the cache when valid, else by running the model
+ * (and then writing the cache). Errors: the runner's and buildPrompt's; an aborted signal rejects
+ * with its reason and writes nothing.
+ */
+export async function loadOrComputeFeatures(request: FeatureRequest): Promise<Features> {
+  const { source, questions } = request;
+  const hiddenSize = source.runner.hiddenSize;
+  const rows = questions.length;
+  const path = featureCachePath(request.dataFile, source.backboneSha256, request.cacheDir);
+  const expected: Record<string, string> = {
+    format: FEATURE_CACHE_FORMAT,
+    formatVersion: String(FEATURE_CACHE_FORMAT_VERSION),
+    backboneSha256: source.backboneSha256,
+    dataSha256: await sha256File(request.dataFile),
+    promptSha256: promptSha256(source.prompt, source.adapter),
+    rows: String(rows),
+    hiddenSize: String(hiddenSize),
+  };
+  const cached = await readValidCache(path, expected);
+  if (cached !== null) return { features: cached, hiddenSize, rows, cached: true, path };
+
+  const batchSize = request.batchSize ?? 32;
+  const features = new Float32Array(rows * hiddenSize);
+  for (let start = 0; start < rows; start += batchSize) {
+    request.signal?.throwIfAborted();
+    const chunk = questions.slice(start, start + batchSize).map((question) => buildPrompt(question, source.prompt, source.tokenizer).tokenIds);
+    const { hiddenStates } = await source.runner.forwardLastToken(chunk, source.adapter === undefined ? {} : { adapter: source.adapter });
+    features.set(hiddenStates.subarray(0, chunk.length * hiddenSize), start * hiddenSize);
+    request.onProgress?.(Math.min(start + batchSize, rows), rows);
+  }
+  request.signal?.throwIfAborted();
+  await writeFileAtomic(path, encodeSafetensors({ features: { dtype: 'F32', shape: [rows, hiddenSize], data: features } }, expected));
+  return { features, hiddenSize, rows, cached: false, path };
+}
