@@ -2,12 +2,15 @@
  * Activation: composes the services and registers the surfaces; nothing else. The model is
  * opened lazily on first use (ModelService), so activation reads no model file.
  */
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { registerChatParticipant } from './vscode/chatParticipant';
 import { registerCommands } from './vscode/commands';
 import { LabelJournal } from './vscode/labelJournal';
 import { type LoadedModel, ModelService } from './vscode/modelService';
 import { PanelProvider } from './vscode/panelProvider';
+import { RemoteTokenStore } from './vscode/remoteTokenStore';
+import { UserHeadStore } from './node/userHeadStore';
 import { readSettings } from './vscode/settings';
 import { ConfidenceStatusBar } from './vscode/statusBar';
 
@@ -26,7 +29,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   await vscode.workspace.fs.createDirectory(context.globalStorageUri);
   const journal = await LabelJournal.open(context.globalStorageUri.fsPath, log);
   context.subscriptions.push(journal);
-  const models = new ModelService(context.extensionPath, settings, log);
+  const tokens = new RemoteTokenStore(context.secrets);
+  const userHeads = new UserHeadStore(join(context.globalStorageUri.fsPath, 'heads'));
+  const models = new ModelService(context.extensionPath, settings, log, tokens, userHeads, (warning) => void vscode.window.showWarningMessage(`EliCal: ${warning}`));
   context.subscriptions.push(models);
   closeModel = () => models.close();
   const panel = new PanelProvider(context.extensionUri, journal, log);
@@ -34,16 +39,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const statusBar = new ConfidenceStatusBar();
   context.subscriptions.push(statusBar);
 
-  context.subscriptions.push(models.onDidChange((model) => statusBar.setModel(model?.pkg.manifest.name ?? null, model?.runner.runtime ?? '')));
+  context.subscriptions.push(models.onDidChange((model) => statusBar.setModel(model?.pkg.manifest.name ?? null, model?.runtimeLabel ?? '')));
   const onScored = (confidence: number, headId: string, _model: LoadedModel): void => statusBar.setLastConfidence(confidence, headId, settings().thresholds);
 
   registerChatParticipant(context, { models, journal, settings, log, onScored });
-  registerCommands(context, { models, journal, panel, settings, log, onScored });
+  registerCommands(context, { models, journal, panel, settings, log, onScored, tokens });
 
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((event) => {
       // A different package or provider needs a fresh session; the next question reopens it.
-      if (['elical.modelPath', 'elical.executionProvider', 'elical.runtime'].some((key) => event.affectsConfiguration(key))) void models.close();
+      if (['elical.modelPath', 'elical.executionProvider', 'elical.runtime', 'elical.remoteUrl', 'elical.remoteModel', 'elical.remoteTimeoutMs'].some((key) => event.affectsConfiguration(key))) void models.close();
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void models.close()),
   );

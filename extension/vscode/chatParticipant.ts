@@ -20,6 +20,7 @@ import {
 import { type AnswerSource, JOURNAL_SCHEMA_VERSION } from '../core/journal/journalEvent';
 import type { ConfidenceScore } from '../core/scoring/confidenceScorer';
 import type { LabelJournal } from './labelJournal';
+import { reportModelError } from './remoteFallback';
 import type { LoadedModel, ModelService } from './modelService';
 import type { ElicalSettings } from './settings';
 
@@ -108,6 +109,8 @@ export function registerChatParticipant(context: vscode.ExtensionContext, deps: 
     } catch (error) {
       const message = `The confidence model could not be opened: ${(error as Error).message}`;
       deps.log(message);
+      // The notification carries the "Use local model" choice; the chat shows the reason.
+      void reportModelError(message, error, settings.runtime === 'remote');
       return { errorDetails: { message } };
     }
     const started = performance.now();
@@ -133,6 +136,7 @@ export function registerChatParticipant(context: vscode.ExtensionContext, deps: 
     } catch (error) {
       const message = `The question could not be scored: ${(error as Error).message}`;
       deps.log(message);
+      if (model.runtime === 'remote') void reportModelError(message, error, true);
       return { errorDetails: { message } };
     }
     const headId = pickBadgeHead(model.scorer.headIds, deps.journal.state.activeHeadId, model.pkg.manifest.defaultHead);
@@ -146,7 +150,7 @@ export function registerChatParticipant(context: vscode.ExtensionContext, deps: 
         case 'badge':
           stream.markdown(
             new vscode.MarkdownString(
-              badgeMarkdown({ confidence: score.heads[headId], headId, model: model.pkg.manifest.name, runtime: model.runner.runtime, latencyMs, truncation: score.truncation }, settings.thresholds),
+              badgeMarkdown({ confidence: score.heads[headId], headId, model: model.pkg.manifest.name, runtime: model.runtimeLabel, latencyMs, truncation: score.truncation }, settings.thresholds),
               true,
             ),
           );

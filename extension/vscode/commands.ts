@@ -12,6 +12,9 @@ import { JOURNAL_SCHEMA_VERSION, LABEL_SOURCES, type LabelSource } from '../core
 import type { LabelJournal } from './labelJournal';
 import type { LoadedModel, ModelService } from './modelService';
 import type { PanelProvider } from './panelProvider';
+import { resolveRemoteEndpoint } from '../node/remote/remoteEndpoint';
+import { reportModelError } from './remoteFallback';
+import type { RemoteTokenStore } from './remoteTokenStore';
 import type { ElicalSettings } from './settings';
 
 export interface CommandDeps {
@@ -21,6 +24,7 @@ export interface CommandDeps {
   settings: () => ElicalSettings;
   log: (line: string) => void;
   onScored: (confidence: number, headId: string, model: LoadedModel) => void;
+  tokens: RemoteTokenStore;
 }
 
 /** Arguments a chat button or keybinding passes: which question, and where the label came from. */
@@ -43,7 +47,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
   const fail = (what: string, error: unknown): void => {
     const message = `${what}: ${error instanceof Error ? error.message : String(error)}`;
     deps.log(message);
-    void vscode.window.showErrorMessage(`EliCal: ${message}`);
+    void reportModelError(message, error, deps.settings().runtime === 'remote');
   };
 
   const label = async (value: 0 | 1, args: unknown): Promise<void> => {
@@ -153,5 +157,35 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     const summary = `EliCal: imported ${result.imported} records; ${result.skipped.length} already present; ${result.errors.length} invalid lines (see the EliCal output).`;
     if (result.errors.length > 0) void vscode.window.showWarningMessage(summary);
     else void vscode.window.showInformationMessage(summary);
+  });
+
+  /** The endpoint elical.remoteUrl names now (the token belongs to its origin). */
+  const currentEndpoint = () => {
+    const settings = deps.settings();
+    return resolveRemoteEndpoint({ url: settings.remoteUrl, model: settings.remoteModel, timeoutMs: settings.remoteTimeoutMs }, 'unused');
+  };
+
+  register('elical.setRemoteToken', async () => {
+    const endpoint = currentEndpoint();
+    const token = await vscode.window.showInputBox({
+      title: `Bearer token for ${endpoint.origin}`,
+      prompt: 'Stored in VS Code\'s secret storage for this endpoint only; never written to settings or logs.',
+      password: true,
+      ignoreFocusOut: true,
+      validateInput: (value) => (value.trim() === '' ? 'The token must not be empty (use "Clear Remote Endpoint Token" to remove it).' : /\s/.test(value.trim()) ? 'A bearer token has no spaces.' : null),
+    });
+    if (token === undefined) return;
+    await deps.tokens.set(endpoint.tokenKey, token.trim());
+    deps.log(`remote token stored for ${endpoint.origin}`);
+    await deps.models.close();
+    void vscode.window.showInformationMessage(`EliCal: token stored for ${endpoint.origin}.`);
+  });
+
+  register('elical.clearRemoteToken', async () => {
+    const endpoint = currentEndpoint();
+    await deps.tokens.clear(endpoint.tokenKey);
+    deps.log(`remote token cleared for ${endpoint.origin}`);
+    await deps.models.close();
+    void vscode.window.showInformationMessage(`EliCal: token cleared for ${endpoint.origin}.`);
   });
 }

@@ -31,7 +31,9 @@ export class ConfidenceStatusBar implements vscode.Disposable {
 
   private render(): void {
     const runtime = this.runtime === '' ? '' : ` (${this.runtime})`;
-    this.item.text = `$(pulse) ${this.last === null ? 'EliCal' : this.last.split(' (')[0]}`;
+    // Where the backbone runs is part of the text: a remote endpoint must never be a surprise.
+    const where = this.runtime === '' ? '' : ` · ${this.runtime.startsWith('remote') ? 'remote' : this.runtime}`;
+    this.item.text = `$(pulse) ${this.last === null ? 'EliCal' : this.last.split(' (')[0]}${where}`;
     this.item.tooltip = `EliCal Confidence\nModel: ${this.model}${runtime}\nLast confidence: ${this.last ?? 'none yet'}\nClick to open the panel.`;
     this.item.accessibilityInformation = { label: `EliCal Confidence. Model ${this.model}${runtime}. Last confidence ${this.last ?? 'none yet'}.` };
   }
