@@ -27,21 +27,33 @@ export class AddHeadError extends Error {
   override readonly name = 'AddHeadError';
 }
 
+/**
+ * The checks addHeadToPackage makes before changing anything, callable before training so that a
+ * long run does not end in a refusal: the head file lies inside the package, the id is valid and
+ * free. Returns the head file's package-relative path ('/' separators). Throws AddHeadError.
+ */
+export async function checkHeadRegistration(packageDir: string, headFile: string, id: string): Promise<string> {
+  const dir = resolve(packageDir);
+  const rel = relative(dir, resolve(headFile));
+  if (rel === '' || rel.startsWith(`..${sep}`) || rel === '..' || resolve(dir, rel) !== resolve(headFile) || rel.startsWith(sep)) {
+    throw new AddHeadError(`${headFile} is outside the package ${dir}; write the head inside it (e.g. --out ${join(packageDir, 'heads', `${id}.safetensors`)})`);
+  }
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(id)) throw new AddHeadError(`head id ${JSON.stringify(id)} must be letters, digits, . _ - (from the file name)`);
+  const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as { heads?: unknown };
+  if (!Array.isArray(manifest.heads)) throw new AddHeadError('manifest.json has no heads list');
+  if (manifest.heads.some((entry: { id?: unknown }) => entry.id === id)) {
+    throw new AddHeadError(`the package already has a head with id ${JSON.stringify(id)}; choose another --out name or remove that entry from manifest.json`);
+  }
+  return rel.split(sep).join('/');
+}
+
 export async function addHeadToPackage(registration: HeadRegistration): Promise<void> {
   const dir = resolve(registration.packageDir);
-  const rel = relative(dir, resolve(registration.headFile));
-  if (rel.startsWith(`..${sep}`) || rel === '..' || resolve(dir, rel) !== resolve(registration.headFile) || rel.startsWith(sep)) {
-    throw new AddHeadError(`${registration.headFile} is outside the package ${dir}; write the head inside it (e.g. --out ${join(registration.packageDir, 'heads', `${registration.id}.safetensors`)})`);
-  }
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(registration.id)) throw new AddHeadError(`head id ${JSON.stringify(registration.id)} must be letters, digits, . _ - (from the file name)`);
+  const file = await checkHeadRegistration(dir, registration.headFile, registration.id);
   const manifestPath = join(dir, 'manifest.json');
   const before = await readFile(manifestPath, 'utf8');
-  const manifest = JSON.parse(before) as { heads?: unknown; files?: unknown; defaultHead?: unknown };
-  if (!Array.isArray(manifest.heads)) throw new AddHeadError('manifest.json has no heads list');
-  if (manifest.heads.some((entry: { id?: unknown }) => entry.id === registration.id)) {
-    throw new AddHeadError(`the package already has a head with id ${JSON.stringify(registration.id)}; choose another --out name or remove that entry from manifest.json`);
-  }
-  const file = rel.split(sep).join('/');
+  const manifest = JSON.parse(before) as { heads: unknown[]; files?: unknown; defaultHead?: unknown };
+  const rel = file.split('/').join(sep);
   const sha256 = await sha256File(join(dir, rel));
   const { metadata } = registration;
   manifest.heads.push({

@@ -4,7 +4,7 @@
  * the model package. Features come from the package's backbone through the feature cache.
  */
 import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { requireBenchField } from '../../core/evaluation/benchRecord';
 import { TARGET_NAMES, trainFamilyHead, type TargetName } from '../../core/evaluation/trainFamilyHead';
@@ -12,7 +12,7 @@ import { readHeadFile, writeHeadFile } from '../../core/heads/headFile';
 import type { HeadFamily, HeadKind } from '../../core/heads/headMetadata';
 import type { TrainableHead } from '../../core/training/batchGradient';
 import { selectBudgetSubsets } from '../../core/training/budgets';
-import { addHeadToPackage, AddHeadError } from '../addHeadToPackage';
+import { addHeadToPackage, AddHeadError, checkHeadRegistration } from '../addHeadToPackage';
 import { writeFileAtomic } from '../writeFileAtomic';
 import { benchFeatures, readBenchFile } from './benchInput';
 import { CliUsageError, type CliCommand, type CliIo } from './cliIo';
@@ -114,6 +114,17 @@ async function run(args: string[], io: CliIo): Promise<number> {
 
   const { pkg, runner } = await openModel(values.model as string, parseProvider(values.provider), io, parseCount('threads', values.threads, 0, 0));
   try {
+    // Overwriting a file the manifest lists would leave a package whose sha256 check fails.
+    const listed = Object.keys(pkg.manifest.files).concat(pkg.manifest.heads.map(({ file }) => file)).map((rel) => resolve(pkg.dir, rel));
+    if (listed.includes(resolve(out))) throw new CliUsageError(`train: --out ${out} is a file of the package's manifest; overwriting it would break the package (choose a new file name)`);
+    if (values['add-to-package']) {
+      try {
+        await checkHeadRegistration(pkg.dir, resolve(out), basename(out, '.safetensors'));
+      } catch (error) {
+        if (error instanceof AddHeadError) throw new CliUsageError(`train: --add-to-package: ${error.message}`);
+        throw error;
+      }
+    }
     let from: TrainableHead | undefined;
     if (values.from !== undefined) {
       const packaged = pkg.heads.find(({ entry }) => entry.id === values.from);
