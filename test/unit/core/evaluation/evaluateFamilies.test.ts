@@ -50,7 +50,7 @@ test('evaluateFamilies on synthetic data with a known answer: identical subsets,
     hiddenSize: H,
     train: { name: 'train', ...train },
     tests: [{ name: 'in.jsonl', domain: 'in', ...testIn }, { name: 'ood.jsonl', domain: 'ood', ...testOod }],
-    budgets, kinds: ['linear'], seed: 42, settings: { learningRate: 0.05, batchSize: 64, maxEpochs: 30 },
+    budgets, kinds: ['linear'], seed: 42, settings: { learningRate: 0.05, batchSize: 64, maxEpochs: 12 },
   });
   // Identical subsets for both families: the ones selectBudgetSubsets gives, and equal row counts per family.
   assert.deepEqual(result.subsets.map((s) => s.rows), selectBudgetSubsets(500, budgets, 42).map((s) => s.indices));
