@@ -106,8 +106,9 @@ test('without an Eli-Only head only Cal-Only trains; progress counts every head'
 test('bad requests are refused with the reason; a cancelled retrain rejects', async () => {
   await assert.rejects(retrainCalibration(request(9)), /at least 10 labelled questions, got 9/);
   const req = request(20);
-  await assert.rejects(retrainCalibration({ ...req, labels: req.labels.map(() => 1) }), /all 20 labels are right/);
-  await assert.rejects(retrainCalibration({ ...req, labels: req.labels.map((l, i) => (i === 3 ? 2 : l)) }), /label 3 is 2/);
+  const labels = Array.from(req.labels);
+  await assert.rejects(retrainCalibration({ ...req, labels: labels.map(() => 1) }), /all 20 labels are right/);
+  await assert.rejects(retrainCalibration({ ...req, labels: labels.map((l, i) => (i === 3 ? 2 : l)) }), /label 3 is 2/);
   await assert.rejects(retrainCalibration({ ...req, hiddenSize: 4 }), /features hold 160 values/);
   await assert.rejects(retrainCalibration({ ...req, elicitationHead: new LinearHead(new Float32Array(3), 0) }), /hidden size 3/);
   const controller = new AbortController();
