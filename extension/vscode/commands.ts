@@ -14,6 +14,7 @@ import type { LoadedModel, ModelService } from './modelService';
 import type { PanelProvider } from './panelProvider';
 import { resolveRemoteEndpoint } from '../node/remote/remoteEndpoint';
 import { reportModelError } from './remoteFallback';
+import { runRetrain } from './retrainCommand';
 import type { RemoteTokenStore } from './remoteTokenStore';
 import type { ElicalSettings } from './settings';
 
@@ -118,15 +119,28 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
   register('elical.selectCheckpoint', async () => {
     const model = await deps.models.get();
     const active = pickBadgeHead(model.scorer.headIds, journal.state.activeHeadId, model.pkg.manifest.defaultHead);
-    const items = model.pkg.heads.map(({ entry }) => ({
+    const previous = journal.state.promotions.at(-1)?.previousHeadId ?? null;
+    const mark = (id: string): string => (id === active ? ' (active)' : id === previous ? ' (previous: pick to roll back)' : '');
+    const packageItems = model.pkg.heads.map(({ entry }) => ({
       label: entry.id,
-      description: `${entry.family}, ${entry.budget === null ? 'all labels' : `k=${entry.budget}`}${entry.id === active ? ' (active)' : ''}`,
+      description: `package · ${entry.family}, ${entry.budget === null ? 'all labels' : `k=${entry.budget}`}${mark(entry.id)}`,
       detail: entry.trainingData,
     }));
-    const picked = await vscode.window.showQuickPick(items, { placeHolder: 'Checkpoint whose confidence the badge shows' });
+    const userItems = [...model.userHeads].reverse().map(({ id, metadata }) => {
+      const trained = journal.state.heads.get(id);
+      const auroc = trained?.metricsAfter.auroc;
+      return {
+        label: id,
+        description: `yours · ${metadata.family}, k=${metadata.budget ?? 'all'}${mark(id)}`,
+        detail: trained === undefined ? 'retrained head' : `retrained ${trained.time} on ${trained.labelCount} labels${auroc === undefined ? '' : `; cross-validated AUROC ${auroc.toFixed(1)}`}`,
+      };
+    });
+    const picked = await vscode.window.showQuickPick([...packageItems, ...userItems], { placeHolder: 'Checkpoint whose confidence the badge shows (promote, or roll back to an earlier one)' });
     if (picked === undefined || picked.label === active) return;
     await journal.append([{ schemaVersion: JOURNAL_SCHEMA_VERSION, type: 'head-promoted', id: randomUUID(), time: new Date().toISOString(), headId: picked.label, previousHeadId: journal.state.activeHeadId }]);
   });
+
+  register('elical.retrain', () => runRetrain({ models: deps.models, journal, log: deps.log }));
 
   register('elical.exportLabels', async () => {
     const records = exportHonestyBenchRecords(journal.state);
