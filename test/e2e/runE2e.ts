@@ -1,0 +1,145 @@
+/**
+ * CI's end-to-end run (scripts/e2e.sh builds first): the extension-host suite in a code-server
+ * started with the smoke-test driver, then the UI suite in a second code-server without it (the
+ * driver suppresses the toasts and dialogs a user sees). Every server is stopped, whatever
+ * happens; logs, screenshots and timings stay in test-results/. Ends with the line CI counts:
+ * `e2e: N passed, M failed`.
+ *
+ *   node --import tsx test/e2e/runE2e.ts [--suite extension-host|ui]
+ */
+import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runExtensionHostSuite } from './runExtensionHostSuite';
+import { CodeServer, REPO_ROOT } from './support/codeServer';
+import type { SuiteResult } from './support/suiteResult';
+import { runUiSuite } from './ui/runUiSuite';
+
+const RESULTS = join(REPO_ROOT, 'test-results', 'e2e');
+const SCREENSHOTS = join(REPO_ROOT, 'test-results', 'screenshots');
+const WORK = join(REPO_ROOT, '.cache', 'e2e', 'run');
+export const FIXTURE_MODEL = join(REPO_ROOT, 'test/fixtures/tiny-llama/package');
+const TEST_MODEL_VSIX = join(REPO_ROOT, '.cache/e2e/elical-e2e-test-model.vsix');
+const EXTENSION_VSIX = join(REPO_ROOT, `elical-confidence-${process.platform}-${process.arch}.vsix`);
+
+/** User settings both servers start with: quiet workbench, the fixture model. */
+function baseSettings(): Record<string, unknown> {
+  return {
+    'elical.modelPath': FIXTURE_MODEL,
+    'workbench.startupEditor': 'none',
+    'workbench.tips.enabled': false,
+    'telemetry.telemetryLevel': 'off',
+    'extensions.autoCheckUpdates': false,
+    'extensions.autoUpdate': false,
+    'update.mode': 'none',
+    'security.workspace.trust.enabled': false,
+  };
+}
+
+const running = new Set<CodeServer>();
+
+async function withServer<T>(name: string, options: { extensions: string[]; smokeTestDriver: boolean; settings: Record<string, unknown> }, use: (server: CodeServer) => Promise<T>): Promise<{ result: T; startMs: number }> {
+  const root = join(WORK, name);
+  rmSync(root, { recursive: true, force: true });
+  const server = await CodeServer.start({
+    root,
+    extensions: options.extensions,
+    userSettings: options.settings,
+    smokeTestDriver: options.smokeTestDriver,
+    env: { ELICAL_E2E_USER_DATA_DIR: join(root, 'user'), ELICAL_E2E_MODEL_DIR: FIXTURE_MODEL },
+  });
+  running.add(server);
+  console.log(`== ${name}: code-server healthy on ${server.url} after ${(server.startMs / 1000).toFixed(1)} s`);
+  try {
+    return { result: await use(server), startMs: server.startMs };
+  } finally {
+    await server.stop();
+    running.delete(server);
+    // The extension host log and the EliCal output channel, for whoever reads a failure.
+    if (existsSync(server.logsDir)) cpSync(server.logsDir, join(RESULTS, `${name}-logs`), { recursive: true });
+    for (const file of ['code-server.log', 'install-extensions.log']) if (existsSync(join(root, file))) cpSync(join(root, file), join(RESULTS, `${name}-${file}`));
+  }
+}
+
+function freshWorkspace(name: string): string {
+  const folder = join(WORK, `${name}-workspace`);
+  rmSync(folder, { recursive: true, force: true });
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(join(folder, 'README.md'), '# EliCal end-to-end workspace\n');
+  return folder;
+}
+
+async function main(): Promise<number> {
+  const only = process.argv.includes('--suite') ? process.argv[process.argv.indexOf('--suite') + 1] : 'all';
+  if (!['all', 'extension-host', 'ui'].includes(only)) throw new Error(`--suite must be extension-host or ui, got ${only}`);
+  for (const [path, how] of [
+    [join(REPO_ROOT, 'dist/extension.js'), 'npm run build'],
+    [join(REPO_ROOT, 'dist/test/suite/index.js'), 'node scripts/buildE2e.mjs'],
+    [TEST_MODEL_VSIX, 'node scripts/buildE2e.mjs'],
+    [EXTENSION_VSIX, 'node scripts/packageVsix.mjs --host'],
+  ] as const) {
+    if (!existsSync(path)) throw new Error(`${path} is missing: run ${how} (scripts/e2e.sh does it all)`);
+  }
+  rmSync(RESULTS, { recursive: true, force: true });
+  rmSync(SCREENSHOTS, { recursive: true, force: true });
+  mkdirSync(RESULTS, { recursive: true });
+  mkdirSync(SCREENSHOTS, { recursive: true });
+
+  const results: SuiteResult[] = [];
+  const timings: Record<string, number> = {};
+  const guard = async (name: string, run: () => Promise<SuiteResult>): Promise<void> => {
+    const started = performance.now();
+    try {
+      results.push(await run());
+    } catch (error) {
+      // A server that would not start or a browser that would not launch is a failed suite, not a crash.
+      results.push({ name, passed: 0, failed: 1, skipped: 0, durationMs: performance.now() - started, failures: [`${name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`] });
+    }
+  };
+
+  if (only === 'all' || only === 'extension-host') {
+    await guard('extension-host', async () => {
+      const { result, startMs } = await withServer('extension-host', { extensions: [TEST_MODEL_VSIX], smokeTestDriver: true, settings: baseSettings() }, (server) =>
+        runExtensionHostSuite(server, freshWorkspace('extension-host'), RESULTS),
+      );
+      timings.extensionHostServerStartMs = startMs;
+      return result;
+    });
+  }
+  if (only === 'all' || only === 'ui') {
+    await guard('ui', async () => {
+      const settings = { ...baseSettings(), 'elical.answerSource': 'vscode-lm' };
+      const { result, startMs } = await withServer('ui', { extensions: [EXTENSION_VSIX, TEST_MODEL_VSIX], smokeTestDriver: false, settings }, (server) =>
+        runUiSuite(server, freshWorkspace('ui'), { results: RESULTS, screenshots: SCREENSHOTS }),
+      );
+      timings.uiServerStartMs = startMs;
+      return result;
+    });
+  }
+
+  for (const result of results) {
+    timings[`${result.name}SuiteMs`] = result.durationMs;
+    console.log(`== ${result.name}: ${result.passed} passed, ${result.failed} failed, ${result.skipped} skipped in ${(result.durationMs / 1000).toFixed(1)} s`);
+    for (const failure of result.failures) console.log(`   FAIL ${failure}`);
+  }
+  writeFileSync(join(RESULTS, 'timings.json'), `${JSON.stringify(timings, null, 2)}\n`);
+  const passed = results.reduce((sum, result) => sum + result.passed, 0);
+  const failed = results.reduce((sum, result) => sum + result.failed, 0);
+  const skipped = results.reduce((sum, result) => sum + result.skipped, 0);
+  console.log(`e2e: ${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`);
+  return failed === 0 && passed > 0 ? 0 : 1;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    void Promise.all([...running].map((server) => server.stop())).finally(() => process.exit(130));
+  });
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    console.log('e2e: 0 passed, 1 failed');
+    process.exit(1);
+  },
+);

@@ -1,0 +1,89 @@
+/**
+ * Runs the mocha suite (test/e2e/suite, bundled to dist/test/suite/index.js) inside the extension
+ * host of a code-server started with the smoke-test driver: the workbench URL's payload names the
+ * extension under development and the tests; the workbench calls codeAutomationLog for every
+ * extension-host console line and codeAutomationExit once run() settles (0 passed, 1 failed).
+ */
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { launchChromium } from './support/launchChromium';
+import { type CodeServer, REPO_ROOT } from './support/codeServer';
+import { parseSuiteCounts, type SuiteResult } from './support/suiteResult';
+
+const SUMMARY_PREFIX = 'extension-host suite:';
+/** Whole-suite limit: the workbench alone takes up to 30 s to load on 2 loaded cores. */
+const SUITE_TIMEOUT_MS = 15 * 60_000;
+
+/** Lines of VS Code's own agent host that repeat every second without a GitHub sign-in: kept in the log, not echoed. */
+const NOISE = /^\[AgentHost\] No signed-in session/;
+
+/**
+ * The extension host's console.log arguments as one line, with the printf-style placeholders
+ * mocha's reporter uses (%s, %d, %i, %f, %j, %o, %O, %%) filled in the way Node's util.format does.
+ * Example: formatArgs(['  %d passing (%s)', 11, '38s']) === '  11 passing (38s)'
+ */
+export function formatArgs(args: unknown): string {
+  if (!Array.isArray(args)) return String(args);
+  const text = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value) ?? String(value));
+  if (typeof args[0] !== 'string') return args.map(text).join(' ');
+  const rest = args.slice(1);
+  const head = args[0].replace(/%([sdifjoO%])/g, (whole, kind: string) => {
+    if (kind === '%') return '%';
+    if (rest.length === 0) return whole;
+    const value = rest.shift();
+    if (kind === 'd' || kind === 'i') return String(kind === 'i' ? Math.trunc(Number(value)) : Number(value));
+    if (kind === 'f') return String(Number(value));
+    return text(value);
+  });
+  return [head, ...rest.map(text)].join(' ');
+}
+
+export async function runExtensionHostSuite(server: CodeServer, workspace: string, resultsDir: string): Promise<SuiteResult> {
+  const started = performance.now();
+  const logFile = join(resultsDir, 'extension-host-suite.log');
+  const consoleFile = join(resultsDir, 'extension-host-suite.browser-console.log');
+  writeFileSync(logFile, '');
+  writeFileSync(consoleFile, '');
+  let output = '';
+  const browser = await launchChromium();
+  try {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    let exit: (code: number) => void = () => undefined;
+    const exited = new Promise<number>((resolveExit) => (exit = resolveExit));
+    await context.exposeFunction('codeAutomationLog', (type: unknown, args: unknown) => {
+      const line = formatArgs(args);
+      output += `${line}\n`;
+      appendFileSync(logFile, `[${String(type)}] ${line}\n`);
+      if (!NOISE.test(line)) process.stdout.write(`  | ${line}\n`);
+    });
+    await context.exposeFunction('codeAutomationExit', (code: unknown) => exit(typeof code === 'number' ? code : 1));
+    const page = await context.newPage();
+    page.on('console', (message) => appendFileSync(consoleFile, `[${message.type()}] ${message.text()}\n`));
+    page.on('pageerror', (error) => appendFileSync(consoleFile, `[pageerror] ${error.stack ?? error.message}\n`));
+    const url = server.workbenchUrl(workspace, [
+      ['extensionDevelopmentPath', server.remoteUri(REPO_ROOT)],
+      ['extensionTestsPath', server.remoteUri(join(REPO_ROOT, 'dist/test/suite/index.js'))],
+    ]);
+    await page.goto(url);
+    const timeout = new Promise<'timeout'>((resolveTimeout) => setTimeout(() => resolveTimeout('timeout'), SUITE_TIMEOUT_MS).unref());
+    const code = await Promise.race([exited, timeout]);
+    await page.screenshot({ path: join(resultsDir, 'extension-host-suite-end.png') }).catch(() => undefined);
+    const counts = parseSuiteCounts(output, SUMMARY_PREFIX);
+    const failures: string[] = [];
+    if (code === 'timeout') failures.push(`the suite did not finish within ${SUITE_TIMEOUT_MS / 60_000} minutes (log: ${logFile})`);
+    if (counts === null) failures.push(`the suite printed no counts line (it crashed or never started); log: ${logFile}, browser console: ${consoleFile}`);
+    else if (counts.failed > 0) failures.push(`${counts.failed} tests failed; see ${logFile}`);
+    if (code !== 'timeout' && code !== 0 && counts !== null && counts.failed === 0) failures.push(`the suite exited with ${code} although no test failed; see ${logFile}`);
+    return {
+      name: 'extension-host',
+      passed: counts?.passed ?? 0,
+      // A suite that never reported counts is one failure, never a silent zero.
+      failed: counts === null ? 1 : counts.failed + (failures.length > 0 && counts.failed === 0 ? 1 : 0),
+      skipped: counts?.skipped ?? 0,
+      durationMs: performance.now() - started,
+      failures,
+    };
+  } finally {
+    await browser.close();
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * `npm start` (scripts/start.sh builds first): the extension's VSIX installed into a code-server
+ * on loopback, scoring with the bundled model package (or the committed tiny fixture while
+ * models/ ships none), running until Ctrl-C. Its folders live in .cache/start and are kept, so
+ * labels given in one session are there in the next.
+ *
+ * code-server has no signed-in chat model, and VS Code's chat sends nothing without one; the
+ * stand-in model of the end-to-end suites (test/e2e/testModelExtension) is installed so the chat
+ * works. `@confidence` answers with the model package itself (elical.answerSource "model").
+ */
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CodeServer, REPO_ROOT } from './support/codeServer';
+
+const root = join(REPO_ROOT, '.cache', 'start');
+const workspace = join(root, 'workspace');
+const vsix = join(REPO_ROOT, `elical-confidence-${process.platform}-${process.arch}.vsix`);
+const standIn = join(REPO_ROOT, '.cache/e2e/elical-e2e-test-model.vsix');
+const fixture = join(REPO_ROOT, 'test/fixtures/tiny-llama/package');
+const port = Number(process.env.PORT ?? 8080);
+
+function bundledModels(): string[] {
+  const models = join(REPO_ROOT, 'models');
+  return existsSync(models) ? readdirSync(models).filter((name) => existsSync(join(models, name, 'manifest.json'))) : [];
+}
+
+async function main(): Promise<void> {
+  for (const file of [vsix, standIn]) if (!existsSync(file)) throw new Error(`${file} is missing: run npm start (scripts/start.sh builds it)`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`PORT must be a port number, got ${process.env.PORT}`);
+  mkdirSync(workspace, { recursive: true });
+  if (!existsSync(join(workspace, 'README.md'))) writeFileSync(join(workspace, 'README.md'), '# EliCal playground\n\nOpen the chat (Ctrl+Alt+I) and ask `@confidence What is the capital of Peru?`.\n');
+  const models = bundledModels();
+  const modelPath = models.length > 0 ? '' : fixture;
+  const server = await CodeServer.start({
+    root,
+    port,
+    extensions: [vsix, standIn],
+    smokeTestDriver: false,
+    userSettings: { 'elical.modelPath': modelPath, 'workbench.startupEditor': 'readme', 'security.workspace.trust.enabled': false, 'telemetry.telemetryLevel': 'off' },
+    env: {},
+  });
+  const stop = (): void => {
+    console.log('\nStopping code-server…');
+    void server.stop().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  console.log(`\nEliCal Confidence is running in VS Code (code-server ${server.startMs < 1000 ? '' : `started in ${(server.startMs / 1000).toFixed(1)} s`}).`);
+  console.log(`Model: ${modelPath === '' ? `models/${models.join(', models/')} (bundled)` : `${fixture} (the tiny test fixture: models/ ships no package yet, so its confidences mean nothing)`}`);
+  console.log(`\n  Open ${server.workbenchUrl(workspace)}\n`);
+  console.log('Then open the chat (Ctrl+Alt+I) and ask: @confidence What is the capital of Peru?');
+  console.log('Logs: .cache/start/code-server.log. Press Ctrl-C to stop.');
+}
+
+main().catch((error: unknown) => {
+  console.error(`npm start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,64 @@
+/**
+ * Driving code-server's workbench the way a user does: keyboard, command palette, chat input.
+ * Selectors are VS Code's internal DOM, which is why code-server's version is pinned
+ * (scripts/codeServer/package.json); ../shared/docs/testing.md lists the ones verified.
+ */
+import type { FrameLocator, Locator, Page } from 'playwright-core';
+
+/** Workbench load on 2 loaded cores takes 17–29 s (testing.md); extension hosts start later still. */
+export const WORKBENCH_TIMEOUT_MS = 120_000;
+
+export async function waitForWorkbench(page: Page): Promise<void> {
+  await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: WORKBENCH_TIMEOUT_MS });
+  await page.locator('.part.statusbar').waitFor({ state: 'visible', timeout: WORKBENCH_TIMEOUT_MS });
+}
+
+/**
+ * Runs a palette command by its title ("EliCal: Open Panel"), retrying until it is listed:
+ * extension commands appear only once the extension host has started.
+ */
+export async function runCommand(page: Page, title: string, timeoutMs = WORKBENCH_TIMEOUT_MS): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const input = page.locator('.quick-input-widget input.input');
+  for (;;) {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('F1');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill(`>${title}`);
+    const option = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
+    try {
+      await option.waitFor({ state: 'visible', timeout: 5_000 });
+      // The first row is the best match only once filtering has settled on the exact title.
+      await page.keyboard.press('Enter');
+      return;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`the command palette never listed "${title}" within ${timeoutMs / 1000} s`);
+    }
+  }
+}
+
+/** The chat view in the secondary side bar. */
+export function chatView(page: Page): Locator {
+  return page.locator('.part.auxiliarybar');
+}
+
+export function chatInput(page: Page): Locator {
+  return chatView(page).locator('.interactive-input-editor');
+}
+
+/** The last response in the chat view. */
+export function lastResponse(page: Page): Locator {
+  return chatView(page).locator('.interactive-item-container.interactive-response').last();
+}
+
+/** Types `text` into the chat input and sends it with Enter, as a user would. */
+export async function sendChat(page: Page, text: string): Promise<void> {
+  await chatInput(page).click({ force: true });
+  await page.keyboard.type(text, { delay: 5 });
+  await page.keyboard.press('Enter');
+}
+
+/** The panel's content: the webview iframe, then the frame VS Code loads the page into. */
+export function panelFrame(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+}
