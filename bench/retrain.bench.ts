@@ -9,7 +9,7 @@
  * weighted by the Eli-Only confidence), since timing does not depend on where labels come from.
  */
 import { createSeededRandom } from '../extension/core/math/seededRandom';
-import { questionFeatures } from '../extension/core/retrain/questionFeatures';
+import { questionFeatures } from '../extension/core/scoring/questionFeatures';
 import { retrainCalibration } from '../extension/core/retrain/retrainCalibration';
 import { ConfidenceScorer } from '../extension/core/scoring/confidenceScorer';
 import { loadModelPackage } from '../extension/node/modelPackage';

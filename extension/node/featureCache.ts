@@ -19,6 +19,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { decodeSafetensors, encodeSafetensors } from '../core/heads/safetensors';
 import { buildPrompt, type PromptSettings } from '../core/prompts/promptWrapper';
+import { questionFeatures } from '../core/scoring/questionFeatures';
 import type { ModelRunner } from '../core/scoring/modelRunner';
 import type { TextTokenizer } from '../core/scoring/textTokenizer';
 import { sha256File } from './modelPackage';
@@ -116,15 +117,13 @@ export async function loadOrComputeFeatures(request: FeatureRequest): Promise<Fe
   const cached = await readValidCache(path, expected);
   if (cached !== null) return { features: cached, hiddenSize, rows, cached: true, path };
 
-  const batchSize = request.batchSize ?? 32;
-  const features = new Float32Array(rows * hiddenSize);
-  for (let start = 0; start < rows; start += batchSize) {
-    request.signal?.throwIfAborted();
-    const chunk = questions.slice(start, start + batchSize).map((question) => buildPrompt(question, source.prompt, source.tokenizer).tokenIds);
-    const { hiddenStates } = await source.runner.forwardLastToken(chunk, source.adapter === undefined ? {} : { adapter: source.adapter });
-    features.set(hiddenStates.subarray(0, chunk.length * hiddenSize), start * hiddenSize);
-    request.onProgress?.(Math.min(start + batchSize, rows), rows);
-  }
+  const features = await questionFeatures(source.runner, questions, {
+    promptIds: (question) => buildPrompt(question, source.prompt, source.tokenizer).tokenIds,
+    batchSize: request.batchSize ?? 32,
+    adapter: source.adapter,
+    signal: request.signal,
+    onProgress: request.onProgress,
+  });
   request.signal?.throwIfAborted();
   await writeFileAtomic(path, encodeSafetensors({ features: { dtype: 'F32', shape: [rows, hiddenSize], data: features } }, expected));
   return { features, hiddenSize, rows, cached: false, path };

@@ -12,7 +12,7 @@ import type { HeadMetadata } from '../core/heads/headMetadata';
 import { JOURNAL_SCHEMA_VERSION, type JournalEvent } from '../core/journal/journalEvent';
 import { flattenCheckpointMetrics } from '../core/retrain/checkpointMetrics';
 import { MIN_RETRAIN_LABELS, retrainCalibration, type RetrainResult } from '../core/retrain/retrainCalibration';
-import { questionFeatures } from '../core/retrain/questionFeatures';
+import { questionFeatures } from '../core/scoring/questionFeatures';
 import type { TrainableHead } from '../core/training/batchGradient';
 import { userHeadId } from '../node/userHeadStore';
 import type { LabelJournal } from './labelJournal';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { questionFeatures } from '../../../../extension/core/retrain/questionFeatures';
+import { questionFeatures } from '../../../../extension/core/scoring/questionFeatures';
 import type { LastTokenOutputs, ModelRunner } from '../../../../extension/core/scoring/modelRunner';
 
 /** A runner whose feature of a row is [sum of ids, row length]: easy to compute independently. */

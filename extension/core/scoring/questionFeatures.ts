@@ -1,4 +1,4 @@
-import type { ModelRunner } from '../scoring/modelRunner';
+import type { ModelRunner } from './modelRunner';
 
 export interface QuestionFeaturesOptions {
   /** Token ids of the exact prompt a question is scored from (ConfidenceScorer.buildPrompt). */
