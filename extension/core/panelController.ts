@@ -11,8 +11,13 @@
 import type { JournalEvent, LabelGivenEvent, LabelUndoneEvent } from './journal/journalEvent';
 import { JOURNAL_SCHEMA_VERSION } from './journal/journalEvent';
 import type { JournalState, QuestionRecord } from './journal/foldJournal';
+import { checkpointComparison } from './panel/checkpointComparison';
+import { labellingQueue } from './panel/labellingQueue';
 import {
   ANSWER_EXCERPT_LENGTH,
+  type ComparisonRowView,
+  type LabellingQueueView,
+  MAX_QUEUE_ITEMS,
   type ErrorMessage,
   type HistoryFilter,
   type HistoryPageMessage,
@@ -31,6 +36,8 @@ export interface PanelControllerDeps {
   now(): string;
   /** Where rejected messages are reported (the extension's output channel). */
   log(line: string): void;
+  /** Bootstrap resamples per comparison interval; default 200 (tests use fewer). */
+  resamples?: number;
 }
 
 export interface PanelOutcome {
@@ -80,6 +87,32 @@ function matches(question: QuestionRecord, filter: HistoryFilter, needle: string
   return question.answer !== null && question.answer.text.toLowerCase().includes(needle);
 }
 
+/**
+ * The checkpoints the panel compares, in the order first seen: every head that scored a question
+ * (in journal order, each question's score keys in their recorded order), then trained heads
+ * that have scored nothing yet (n 0, so a fresh retrain shows up at once).
+ * Worked example (also a unit test): q1 {eli, elical}, q2 {elical, user-1}, trained user-2 ->
+ * [eli, elical, user-1, user-2].
+ */
+export function comparedHeadIds(state: JournalState): string[] {
+  const seen = new Set<string>();
+  for (const question of state.questions.values()) for (const id of Object.keys(question.scores)) seen.add(id);
+  for (const record of state.retrainHistory) seen.add(record.headId);
+  return [...seen];
+}
+
+/**
+ * The labelling queue for the panel: driven by the promoted head, or before any promotion by the
+ * first compared head (the package's default head scores every question from the first one on).
+ * headId null and an empty queue when nothing was scored yet.
+ */
+export function queueView(state: JournalState, headIds: readonly string[]): LabellingQueueView {
+  const headId = state.activeHeadId ?? headIds[0] ?? null;
+  if (headId === null) return { headId: null, items: [], candidates: 0, expectedBrier: null };
+  const queue = labellingQueue(state.questions.values(), headId, MAX_QUEUE_ITEMS);
+  return { headId, items: queue.items.map((item) => ({ ...item })), candidates: queue.candidates, expectedBrier: queue.expectedBrier };
+}
+
 export class PanelController {
   constructor(private readonly deps: PanelControllerDeps) {}
 
@@ -94,6 +127,13 @@ export class PanelController {
       labelled++;
       if (question.label.label === 1) right++;
     }
+    const headIds = comparedHeadIds(state);
+    const comparison: ComparisonRowView[] = checkpointComparison(state.questions.values(), { headIds, resamples: this.deps.resamples ?? 200 }).map((row) => ({
+      headId: row.headId,
+      n: row.n,
+      metrics: row.metrics === null ? null : { ...row.metrics },
+      bins: row.bins.map((bin) => ({ ...bin })),
+    }));
     return {
       protocolVersion: PROTOCOL_VERSION,
       type: 'snapshot',
@@ -111,6 +151,8 @@ export class PanelController {
           metricsAfter: { ...record.metricsAfter },
         })),
         journalProblems: state.problems.length,
+        comparison,
+        queue: queueView(state, headIds),
       },
     };
   }

@@ -94,6 +94,69 @@ export interface RetrainRow {
   metricsAfter: Record<string, number>;
 }
 
+/** A metric with its 95 % bootstrap interval (checkpointMetrics' MetricInterval). */
+export interface MetricIntervalView {
+  value: number;
+  lower: number;
+  upper: number;
+}
+
+/** The four metrics of one checkpoint (checkpointMetrics: AUROC x100, ECE and Brier as fractions, Alignment x100). */
+export interface ComparisonMetricsView {
+  n: number;
+  /** Null when every label is the same (AUROC is undefined then). */
+  auroc: MetricIntervalView | null;
+  ece: MetricIntervalView;
+  alignment: MetricIntervalView;
+  brier: MetricIntervalView;
+}
+
+/** One reliability bin (reliabilityBins): [lower, upper), the last bin includes 1. */
+export interface ReliabilityBinView {
+  lower: number;
+  upper: number;
+  count: number;
+  meanConfidence: number | null;
+  accuracy: number | null;
+}
+
+/** Number of reliability bins every comparison row carries (10 equal-width bins). */
+export const RELIABILITY_BIN_COUNT = 10;
+
+/** One checkpoint's row of the comparison table and its series in the reliability diagram. */
+export interface ComparisonRowView {
+  headId: string;
+  /** Labelled questions this head scored. */
+  n: number;
+  /** Null below the minimum sample (too few labels to say anything). */
+  metrics: ComparisonMetricsView | null;
+  /** Exactly RELIABILITY_BIN_COUNT bins, in increasing order. */
+  bins: ReliabilityBinView[];
+}
+
+export interface QueueItemView {
+  questionId: string;
+  question: string;
+  confidence: number | null;
+  uncertainty: number;
+  disagreement: number;
+  priority: number;
+}
+
+/** The labelling queue (labellingQueue): unlabelled answered questions, where a label helps most first. */
+export interface LabellingQueueView {
+  /** The head whose confidence drives `uncertainty`, or null before any question was scored. */
+  headId: string | null;
+  items: QueueItemView[];
+  /** Unlabelled answered questions in all (the queue before its limit). */
+  candidates: number;
+  /** Mean p(1 - p) over the listed items: the Brier score the head expects on them; null when none has a confidence. */
+  expectedBrier: number | null;
+}
+
+/** Most queue items a snapshot carries. */
+export const MAX_QUEUE_ITEMS = 50;
+
 export interface PanelSnapshot {
   /** Active head id (promoted in the journal), or null for the package default. */
   activeHeadId: string | null;
@@ -103,6 +166,9 @@ export interface PanelSnapshot {
   retrainHistory: RetrainRow[];
   /** Journal events the fold rejected (shown as a count; details are in the output log). */
   journalProblems: number;
+  /** Every checkpoint that scored a question or was trained, in the order first seen. */
+  comparison: ComparisonRowView[];
+  queue: LabellingQueueView;
 }
 
 export interface SnapshotMessage {
@@ -300,6 +366,87 @@ function retrainRow(value: unknown, path: string): RetrainRow {
   };
 }
 
+function finite(value: unknown, path: string, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new Invalid(`${path} must be a finite number, got ${describe(value)}`);
+  if (value < min || value > max) throw new Invalid(`${path} must be in [${min}, ${max}], got ${value}`);
+  return value;
+}
+
+function interval(value: unknown, path: string, min: number, max: number): MetricIntervalView {
+  const record = object(value, path);
+  exactKeys(record, path, ['value', 'lower', 'upper']);
+  const out = { value: finite(record.value, `${path}.value`, min, max), lower: finite(record.lower, `${path}.lower`, min, max), upper: finite(record.upper, `${path}.upper`, min, max) };
+  if (!(out.lower <= out.upper)) throw new Invalid(`${path}.lower ${out.lower} is above ${path}.upper ${out.upper}`);
+  return out;
+}
+
+function comparisonMetrics(value: unknown, path: string): ComparisonMetricsView {
+  const record = object(value, path);
+  exactKeys(record, path, ['n', 'auroc', 'ece', 'alignment', 'brier']);
+  return {
+    n: integer(record.n, `${path}.n`, 0, Number.MAX_SAFE_INTEGER),
+    auroc: nullable(record.auroc, (v) => interval(v, `${path}.auroc`, 0, 100)),
+    ece: interval(record.ece, `${path}.ece`, 0, 1),
+    alignment: interval(record.alignment, `${path}.alignment`, 0, 100),
+    brier: interval(record.brier, `${path}.brier`, 0, 1),
+  };
+}
+
+function reliabilityBin(value: unknown, path: string): ReliabilityBinView {
+  const record = object(value, path);
+  exactKeys(record, path, ['lower', 'upper', 'count', 'meanConfidence', 'accuracy']);
+  const bin = {
+    lower: finite(record.lower, `${path}.lower`, 0, 1),
+    upper: finite(record.upper, `${path}.upper`, 0, 1),
+    count: integer(record.count, `${path}.count`, 0, Number.MAX_SAFE_INTEGER),
+    meanConfidence: nullable(record.meanConfidence, (v) => finite(v, `${path}.meanConfidence`, 0, 1)),
+    accuracy: nullable(record.accuracy, (v) => finite(v, `${path}.accuracy`, 0, 1)),
+  };
+  if ((bin.count === 0) !== (bin.meanConfidence === null) || (bin.count === 0) !== (bin.accuracy === null)) {
+    throw new Invalid(`${path}: meanConfidence and accuracy must be null exactly when count is 0`);
+  }
+  return bin;
+}
+
+function comparisonRow(value: unknown, path: string): ComparisonRowView {
+  const record = object(value, path);
+  exactKeys(record, path, ['headId', 'n', 'metrics', 'bins']);
+  const bins = array(record.bins, `${path}.bins`, reliabilityBin);
+  if (bins.length !== RELIABILITY_BIN_COUNT) throw new Invalid(`${path}.bins must have ${RELIABILITY_BIN_COUNT} bins, got ${bins.length}`);
+  const n = integer(record.n, `${path}.n`, 0, Number.MAX_SAFE_INTEGER);
+  const binned = bins.reduce((sum, bin) => sum + bin.count, 0);
+  if (binned !== n) throw new Invalid(`${path}.bins hold ${binned} items, but ${path}.n is ${n}`);
+  return { headId: string(record.headId, `${path}.headId`, 1, MAX_ID_LENGTH), n, metrics: nullable(record.metrics, (v) => comparisonMetrics(v, `${path}.metrics`)), bins };
+}
+
+function queueItem(value: unknown, path: string): QueueItemView {
+  const record = object(value, path);
+  exactKeys(record, path, ['questionId', 'question', 'confidence', 'uncertainty', 'disagreement', 'priority']);
+  return {
+    questionId: string(record.questionId, `${path}.questionId`, 1, MAX_ID_LENGTH),
+    question: string(record.question, `${path}.question`, 0, Number.MAX_SAFE_INTEGER),
+    confidence: nullable(record.confidence, (v) => finite(v, `${path}.confidence`, 0, 1)),
+    uncertainty: finite(record.uncertainty, `${path}.uncertainty`, 0, 1),
+    disagreement: finite(record.disagreement, `${path}.disagreement`, 0, 1),
+    priority: finite(record.priority, `${path}.priority`, 0, 1),
+  };
+}
+
+function labellingQueueView(value: unknown, path: string): LabellingQueueView {
+  const record = object(value, path);
+  exactKeys(record, path, ['headId', 'items', 'candidates', 'expectedBrier']);
+  const items = array(record.items, `${path}.items`, queueItem);
+  if (items.length > MAX_QUEUE_ITEMS) throw new Invalid(`${path}.items has ${items.length} items, more than ${MAX_QUEUE_ITEMS}`);
+  const candidates = integer(record.candidates, `${path}.candidates`, 0, Number.MAX_SAFE_INTEGER);
+  if (candidates < items.length) throw new Invalid(`${path}.candidates ${candidates} is below the ${items.length} items listed`);
+  return {
+    headId: nullable(record.headId, (id) => string(id, `${path}.headId`, 1, MAX_ID_LENGTH)),
+    items,
+    candidates,
+    expectedBrier: nullable(record.expectedBrier, (v) => finite(v, `${path}.expectedBrier`, 0, 0.25)),
+  };
+}
+
 function array<T>(value: unknown, path: string, read: (item: unknown, path: string) => T): T[] {
   if (!Array.isArray(value)) throw new Invalid(`${path} must be an array, got ${describe(value)}`);
   return value.map((item, index) => read(item, `${path}[${index}]`));
@@ -307,7 +454,7 @@ function array<T>(value: unknown, path: string, read: (item: unknown, path: stri
 
 function snapshot(value: unknown, path: string): PanelSnapshot {
   const record = object(value, path);
-  exactKeys(record, path, ['activeHeadId', 'latest', 'counts', 'retrainHistory', 'journalProblems']);
+  exactKeys(record, path, ['activeHeadId', 'latest', 'counts', 'retrainHistory', 'journalProblems', 'comparison', 'queue']);
   const counts = object(record.counts, `${path}.counts`);
   exactKeys(counts, `${path}.counts`, ['questions', 'labelled', 'right', 'wrong']);
   const count = (key: string): number => integer(counts[key], `${path}.counts.${key}`, 0, Number.MAX_SAFE_INTEGER);
@@ -317,6 +464,8 @@ function snapshot(value: unknown, path: string): PanelSnapshot {
     counts: { questions: count('questions'), labelled: count('labelled'), right: count('right'), wrong: count('wrong') },
     retrainHistory: array(record.retrainHistory, `${path}.retrainHistory`, retrainRow),
     journalProblems: integer(record.journalProblems, `${path}.journalProblems`, 0, Number.MAX_SAFE_INTEGER),
+    comparison: array(record.comparison, `${path}.comparison`, comparisonRow),
+    queue: labellingQueueView(record.queue, `${path}.queue`),
   };
 }
 

@@ -4,7 +4,7 @@ import { foldJournal, type JournalState } from '../../../extension/core/journal/
 import type { JournalEvent } from '../../../extension/core/journal/journalEvent';
 import { createSeededRandom } from '../../../extension/core/math/seededRandom';
 import { PanelController, type PanelOutcome } from '../../../extension/core/panelController';
-import { ANSWER_EXCERPT_LENGTH, MAX_HISTORY_PAGE, PROTOCOL_VERSION, type HistoryFilter, type LabelFilter } from '../../../extension/core/protocol';
+import { ANSWER_EXCERPT_LENGTH, MAX_HISTORY_PAGE, parseHostMessage, PROTOCOL_VERSION, type HistoryFilter, type LabelFilter } from '../../../extension/core/protocol';
 
 const v = PROTOCOL_VERSION;
 const time = (second: number): string => new Date(Date.UTC(2026, 10, 27, 9, 0, 0) + second * 1000).toISOString();
@@ -49,9 +49,66 @@ test('ready -> full snapshot: active head, newest question, label counts, retrai
         counts: { questions: 3, labelled: 2, right: 1, wrong: 1 },
         retrainHistory: [{ time: time(10), headId: 'elical-2', family: 'elical', budget: null, labelCount: 2, metricsBefore: null, metricsAfter: { auroc: 100 } }],
         journalProblems: 0,
+        // Checked on its own in the next test (floating-point values).
+        comparison: outcome.replies[0].type === 'snapshot' ? outcome.replies[0].snapshot.comparison : null,
+        // Active head elical-2 scored nothing, so no confidence; q3 is the one unlabelled answered question;
+        // its disagreement is |0.55 - 0.5| = 0.05.
+        queue: { headId: 'elical-2', items: [{ questionId: 'q3', question: 'Atomic number of Neon?', confidence: null, uncertainty: 0, disagreement: 0.55 - 0.5, priority: 0.55 - 0.5 }], candidates: 1, expectedBrier: null },
       },
     },
   ]);
+});
+
+test('snapshot comparison: each head on the labels of the questions it scored, by hand; a trained head that scored nothing has n 0', () => {
+  const logs: string[] = [];
+  const panel = new PanelController({ newId: () => 'x', now: () => time(0), log: (line) => logs.push(line), resamples: 0 });
+  const { comparison } = panel.snapshotMessage(foldJournal(smallJournal())).snapshot;
+  assert.deepEqual(comparison.map((row) => [row.headId, row.n]), [['eli', 2], ['elical', 2], ['elical-2', 0]]);
+  const near = (actual: number | undefined, expected: number, what: string): void => assert.ok(actual !== undefined && Math.abs(actual - expected) < 1e-12, `${what}: ${actual} vs ${expected}`);
+  // eli: q1 0.9 right, q2 0.3 wrong. Brier (0.1^2 + 0.3^2) / 2; ECE: bins 9 and 3, (0.1 + 0.3) / 2;
+  // AUROC 100 (the right answer ranks first); Alignment 100 (fewer than 5 items: tau 0.5, both decisions right).
+  // elical: 0.8 right, 0.2 wrong -> Brier 0.04, ECE 0.2.
+  const expected: Record<string, { brier: number; ece: number; bins: number[] }> = { eli: { brier: 0.05, ece: 0.2, bins: [3, 9] }, elical: { brier: 0.04, ece: 0.2, bins: [2, 8] } };
+  for (const row of comparison.slice(0, 2)) {
+    const want = expected[row.headId];
+    assert.ok(row.metrics !== null);
+    near(row.metrics.brier.value, want.brier, `${row.headId} brier`);
+    near(row.metrics.ece.value, want.ece, `${row.headId} ece`);
+    near(row.metrics.auroc?.value, 100, `${row.headId} auroc`);
+    near(row.metrics.alignment.value, 100, `${row.headId} alignment`);
+    assert.equal(row.metrics.brier.lower, row.metrics.brier.value, 'no resamples: the interval is the point');
+    assert.deepEqual(row.bins.flatMap((bin, k) => (bin.count > 0 ? [k] : [])), want.bins);
+  }
+  assert.equal(comparison[2].metrics, null);
+  assert.equal(comparison[2].bins.length, 10);
+  assert.ok(comparison[2].bins.every((bin) => bin.count === 0 && bin.accuracy === null));
+  // The snapshot passes the webview's own validator.
+  assert.equal(parseHostMessage(panel.snapshotMessage(foldJournal(smallJournal()))).ok, true);
+  assert.deepEqual(logs, []);
+});
+
+test('queue before any promotion: driven by the first head seen; ordered by max(uncertainty, disagreement); the readout is mean p(1 - p)', () => {
+  const events = smallJournal().filter((event) => event.type !== 'head-promoted');
+  // Two more unlabelled answered questions: q4 (eli 0.9, elical 0.2: disagreement 0.7) and q5 (eli 0.98).
+  events.push(
+    { schemaVersion: 1, type: 'question-scored', id: 'q4', time: time(20), question: 'Q4?', model: 'demo', scores: { eli: 0.9, elical: 0.2 }, runtime: 'cpu' },
+    { schemaVersion: 1, type: 'answer-shown', id: 'a4', time: time(21), questionId: 'q4', answer: 'x', source: 'model' },
+    { schemaVersion: 1, type: 'question-scored', id: 'q5', time: time(22), question: 'Q5?', model: 'demo', scores: { eli: 0.98 }, runtime: 'cpu' },
+    { schemaVersion: 1, type: 'answer-shown', id: 'a5', time: time(23), questionId: 'q5', answer: 'y', source: 'model' },
+    // Scored but never answered: a label judges an answer, so it is not queued.
+    { schemaVersion: 1, type: 'question-scored', id: 'q6', time: time(24), question: 'Q6?', model: 'demo', scores: { eli: 0.5 }, runtime: 'cpu' },
+  );
+  const { panel } = controller();
+  const { queue } = panel.snapshotMessage(foldJournal(events)).snapshot;
+  assert.equal(queue.headId, 'eli');
+  assert.equal(queue.candidates, 3);
+  // q3: eli 0.5 -> uncertainty 1; q4: uncertainty 1 - |1.8 - 1| = 0.2, disagreement 0.7; q5: 1 - 0.96 = 0.04.
+  assert.deepEqual(queue.items.map((item) => item.questionId), ['q3', 'q4', 'q5']);
+  const near = (a: number, b: number): void => assert.ok(Math.abs(a - b) < 1e-12, `${a} vs ${b}`);
+  near(queue.items[1].priority, 0.7);
+  near(queue.items[2].priority, 0.04);
+  near(queue.expectedBrier ?? NaN, (0.25 + 0.09 + 0.98 * 0.02) / 3);
+  assert.deepEqual(panel.snapshotMessage(foldJournal([])).snapshot.queue, { headId: null, items: [], candidates: 0, expectedBrier: null });
 });
 
 test('label appends one label-given from the panel; refolding shows it; the same label again appends nothing', () => {

@@ -67,6 +67,8 @@ test('host messages: a valid snapshot and page parse; a page with more rows than
       counts: { questions: 1, labelled: 1, right: 1, wrong: 0 },
       retrainHistory: [{ time: row.time, headId: 'h2', family: 'elical', budget: null, labelCount: 12, metricsBefore: null, metricsAfter: { auroc: 70.5 } }],
       journalProblems: 0,
+      comparison: [],
+      queue: { headId: null, items: [], candidates: 0, expectedBrier: null },
     },
   };
   assert.deepEqual(parseHostMessage(snapshot), { ok: true, message: snapshot });
@@ -77,4 +79,37 @@ test('host messages: a valid snapshot and page parse; a page with more rows than
   assert.deepEqual(parseHostMessage({ ...page, rows: [{ ...row, scores: JSON.parse('{"__proto__":0.5}') }] }), { ok: false, reason: 'message.rows[0].scores has the reserved key "__proto__"' });
   assert.deepEqual(parseHostMessage({ protocolVersion: v, type: 'error', reason: '' }), { ok: false, reason: 'message.reason must have 1-10000 characters, got 0' });
   assert.deepEqual(parseHostMessage({ protocolVersion: v, type: 'label', questionId: 'q', label: 1 }), { ok: false, reason: 'unknown message type "label"; known: snapshot, historyPage, error' });
+});
+
+test('snapshot comparison and queue: a valid one parses; bin counts, interval order, bin count and queue bounds are checked', () => {
+  const emptyBin = (k: number) => ({ lower: k / 10, upper: (k + 1) / 10, count: 0, meanConfidence: null, accuracy: null });
+  const bins = Array.from({ length: 10 }, (_, k) => emptyBin(k));
+  bins[2] = { lower: 0.2, upper: 0.3, count: 1, meanConfidence: 0.2, accuracy: 0 };
+  bins[9] = { lower: 0.9, upper: 1, count: 1, meanConfidence: 0.9, accuracy: 1 };
+  const point = (value: number) => ({ value, lower: value, upper: value });
+  const row = { headId: 'a', n: 2, metrics: { n: 2, auroc: point(100), ece: point(0.15), alignment: point(100), brier: point(0.025) }, bins };
+  const queue = { headId: 'a', items: [{ questionId: 'q3', question: 'Q?', confidence: 0.5, uncertainty: 1, disagreement: 0, priority: 1 }], candidates: 4, expectedBrier: 0.25 };
+  const message = (comparison: unknown, q: unknown = queue) => ({
+    protocolVersion: v,
+    type: 'snapshot',
+    snapshot: { activeHeadId: null, latest: null, counts: { questions: 3, labelled: 2, right: 1, wrong: 1 }, retrainHistory: [], journalProblems: 0, comparison, queue: q },
+  });
+  const good = message([row, { headId: 'b', n: 0, metrics: null, bins: Array.from({ length: 10 }, (_, k) => emptyBin(k)) }]);
+  assert.deepEqual(parseHostMessage(good), { ok: true, message: good });
+  const reason = (value: unknown): string => {
+    const parsed = parseHostMessage(value);
+    assert.equal(parsed.ok, false);
+    return parsed.ok ? '' : parsed.reason;
+  };
+  assert.equal(reason(message([{ ...row, n: 3 }])), 'message.snapshot.comparison[0].bins hold 2 items, but message.snapshot.comparison[0].n is 3');
+  assert.equal(reason(message([{ ...row, bins: bins.slice(1) }])), 'message.snapshot.comparison[0].bins must have 10 bins, got 9');
+  assert.equal(reason(message([{ ...row, metrics: { ...row.metrics, ece: { value: 0.1, lower: 0.2, upper: 0.1 } } }])), 'message.snapshot.comparison[0].metrics.ece.lower 0.2 is above message.snapshot.comparison[0].metrics.ece.upper 0.1');
+  assert.equal(reason(message([{ ...row, metrics: { ...row.metrics, auroc: point(101) } }])), 'message.snapshot.comparison[0].metrics.auroc.value must be in [0, 100], got 101');
+  const badBins = [...bins];
+  badBins[0] = { ...emptyBin(0), accuracy: 0 } as never;
+  assert.equal(reason(message([{ ...row, bins: badBins }])), 'message.snapshot.comparison[0].bins[0]: meanConfidence and accuracy must be null exactly when count is 0');
+  assert.equal(reason(message([], { ...queue, candidates: 0 })), 'message.snapshot.queue.candidates 0 is below the 1 items listed');
+  assert.equal(reason(message([], { ...queue, expectedBrier: 0.3 })), 'message.snapshot.queue.expectedBrier must be in [0, 0.25], got 0.3');
+  assert.equal(reason(message([], { ...queue, items: Array.from({ length: 51 }, () => queue.items[0]), candidates: 51 })), 'message.snapshot.queue.items has 51 items, more than 50');
+  assert.equal(reason(message([], { ...queue, extra: 1 })), 'message.snapshot.queue has unexpected field "extra"');
 });
