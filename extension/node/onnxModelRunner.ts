@@ -31,8 +31,9 @@ export interface OnnxModelRunnerOptions {
    * Let idle intra-op threads busy-wait for the next operator (onnxruntime's default). Off unless
    * asked for: the runner shares the machine with the editor and whatever else runs there, and
    * when cores are oversubscribed the spinning threads steal the time the working ones need
-   * (docs/benchmarks.md, "Model runtime": 2 threads on a loaded 2-core VM took 266 ms per forward
-   * with spinning and 123 ms without). With one intra-op thread there is no pool and no effect.
+   * (docs/benchmarks.md, "Model runtime": on a loaded 2-core VM a 2-thread forward of the 8-layer
+   * bench model took 266 ms with spinning and 123 ms without). With one intra-op thread there is
+   * no pool and no effect.
    */
   allowSpinning?: boolean;
   /** Where the runner says things a user may want to know (the CUDA fallback reason). */
