@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import { pickBadgeHead } from '../core/chatFlow';
 import type { HeadMetadata } from '../core/heads/headMetadata';
 import { JOURNAL_SCHEMA_VERSION, type JournalEvent } from '../core/journal/journalEvent';
-import { flattenCheckpointMetrics } from '../core/retrain/checkpointMetrics';
+import { flattenCheckpointMetrics } from '../core/metrics/checkpointMetrics';
 import { MIN_RETRAIN_LABELS, retrainCalibration, type RetrainResult } from '../core/retrain/retrainCalibration';
 import { questionFeatures } from '../core/scoring/questionFeatures';
 import type { TrainableHead } from '../core/training/batchGradient';

@@ -1,12 +1,7 @@
 /**
  * The four metrics of one method on one test set, in the units of the paper's tables.
  */
-import { alignment } from '../metrics/alignment';
-import { auroc } from '../metrics/auroc';
-import { bootstrapInterval } from '../metrics/bootstrap';
-import { brier } from '../metrics/brier';
-import { calibrationError } from '../metrics/calibrationError';
-import { SingleClassError } from '../metrics/singleClassError';
+import { checkpointMetrics } from '../metrics/checkpointMetrics';
 
 export interface ScoreMetrics {
   n: number;
@@ -30,33 +25,28 @@ export interface ScoreMetricsOptions {
 }
 
 /**
- * Computes the metrics with the core metric functions (each documents its formula).
+ * The paper-table view of checkpointMetrics (which documents each formula): point values, with
+ * a bootstrap interval for AUROC only when `bootstrap` > 0.
  * Worked example (also a unit test): conf [0.1, 0.4, 0.35, 0.8], correct [0, 0, 1, 1] ->
  * auroc 75, ece |0.1-0| + |0.4-0| + |0.35-1| + |0.8-1| over 4 = 0.3375, alignment 75 (no tuning
  * slice below 5 items: tau 0.5, 3 of 4 right), brier (0.01 + 0.16 + 0.4225 + 0.04) / 4 = 0.158125.
  */
 export function scoreMetrics(confidences: ArrayLike<number>, correct: ArrayLike<number>, options: ScoreMetricsOptions = {}): ScoreMetrics {
-  let area: number | null = null;
-  let lower: number | null = null;
-  let upper: number | null = null;
-  try {
-    area = auroc(confidences, correct) * 100;
-    if ((options.bootstrap ?? 0) > 0) {
-      const interval = bootstrapInterval(confidences, correct, auroc, { resamples: options.bootstrap, seed: options.seed ?? 42 });
-      lower = interval.lower * 100;
-      upper = interval.upper * 100;
-    }
-  } catch (error) {
-    if (!(error instanceof SingleClassError)) throw error;
-  }
+  const resamples = options.bootstrap ?? 0;
+  const metrics = checkpointMetrics(confidences, correct, {
+    resamples,
+    seed: options.seed ?? 42,
+    paperEce: options.paperEce ?? false,
+    intervals: ['auroc'],
+  });
   return {
-    n: confidences.length,
-    auroc: area,
-    aurocLower: lower,
-    aurocUpper: upper,
-    ece: calibrationError(confidences, correct, { paperCompatible: options.paperEce ?? false }),
-    alignment: alignment(confidences, correct).accuracy * 100,
-    brier: brier(confidences, correct),
+    n: metrics.n,
+    auroc: metrics.auroc?.value ?? null,
+    aurocLower: resamples > 0 ? (metrics.auroc?.lower ?? null) : null,
+    aurocUpper: resamples > 0 ? (metrics.auroc?.upper ?? null) : null,
+    ece: metrics.ece.value,
+    alignment: metrics.alignment.value,
+    brier: metrics.brier.value,
   };
 }
 

@@ -1,6 +1,6 @@
 import type { QuestionRecord } from '../journal/foldJournal';
 import { reliabilityBins, type ReliabilityBin } from '../metrics/reliabilityBins';
-import { checkpointMetrics, type CheckpointMetrics } from '../retrain/checkpointMetrics';
+import { checkpointMetrics, type CheckpointMetrics } from '../metrics/checkpointMetrics';
 
 /** One row of the panel's comparison table and one series of its reliability diagram. */
 export interface CheckpointComparisonRow {

@@ -4,7 +4,7 @@ import type { TrainableHead } from '../training/batchGradient';
 import { splitValidation } from '../training/budgets';
 import { trainHead } from '../training/trainHead';
 import type { TrainingData } from '../training/trainingData';
-import { checkpointMetrics, type CheckpointMetrics } from './checkpointMetrics';
+import { checkpointMetrics, type CheckpointMetrics } from '../metrics/checkpointMetrics';
 import { crossValidationFolds } from './crossValidationFolds';
 
 /** Fewest labels a retrain accepts: below this, k-fold estimates are noise. */

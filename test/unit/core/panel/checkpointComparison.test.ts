@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { foldJournal } from '../../../../extension/core/journal/foldJournal';
 import type { JournalEvent } from '../../../../extension/core/journal/journalEvent';
 import { checkpointComparison } from '../../../../extension/core/panel/checkpointComparison';
-import { checkpointMetrics } from '../../../../extension/core/retrain/checkpointMetrics';
+import { checkpointMetrics } from '../../../../extension/core/metrics/checkpointMetrics';
 
 let clock = 0;
 const time = (): string => new Date(Date.UTC(2026, 10, 27, 10, 0, clock++)).toISOString();

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LinearHead } from '../../../../extension/core/heads/linearHead';
 import { createSeededRandom } from '../../../../extension/core/math/seededRandom';
-import { checkpointMetrics } from '../../../../extension/core/retrain/checkpointMetrics';
+import { checkpointMetrics } from '../../../../extension/core/metrics/checkpointMetrics';
 import { crossValidationFolds } from '../../../../extension/core/retrain/crossValidationFolds';
 import { retrainCalibration, retrainFoldCount, type RetrainRequest } from '../../../../extension/core/retrain/retrainCalibration';
 import { createFreshHead } from '../../../../extension/core/training/freshHead';

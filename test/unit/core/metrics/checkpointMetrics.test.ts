@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkpointMetrics, flattenCheckpointMetrics } from '../../../../extension/core/retrain/checkpointMetrics';
+import { checkpointMetrics, flattenCheckpointMetrics } from '../../../../extension/core/metrics/checkpointMetrics';
 import { createSeededRandom } from '../../../../extension/core/math/seededRandom';
 import { requirePython, runPython } from '../../../support/python';
 

@@ -1,10 +1,10 @@
-import { alignment } from '../metrics/alignment';
-import { auroc } from '../metrics/auroc';
-import { bootstrapInterval, type ScoredItemsMetric } from '../metrics/bootstrap';
-import { brier } from '../metrics/brier';
-import { calibrationError } from '../metrics/calibrationError';
-import { checkScoredItems } from '../metrics/checkScoredItems';
-import { SingleClassError } from '../metrics/singleClassError';
+import { alignment } from './alignment';
+import { auroc } from './auroc';
+import { bootstrapInterval, type ScoredItemsMetric } from './bootstrap';
+import { brier } from './brier';
+import { calibrationError } from './calibrationError';
+import { checkScoredItems } from './checkScoredItems';
+import { SingleClassError } from './singleClassError';
 
 /** A metric value with its 95 % percentile-bootstrap interval (lower = upper = value without resamples). */
 export interface MetricInterval {
@@ -32,7 +32,17 @@ export interface CheckpointMetricsOptions {
   resamples?: number;
   /** Seed of every metric's resampling stream (the same resamples for each metric). Default 42. */
   seed?: number;
+  /** The reference code's ECE (calibrationError's paperCompatible mode). Default false. */
+  paperEce?: boolean;
+  /**
+   * Which metrics get bootstrap intervals; the others get lower = upper = value. Default all.
+   * Alignment resampling is the costly one (99 thresholds per resample), so tables over large
+   * test sets may ask for AUROC only.
+   */
+  intervals?: readonly MetricName[];
 }
+
+export type MetricName = 'auroc' | 'ece' | 'alignment' | 'brier';
 
 /**
  * AUROC, ECE, Alignment and Brier (the core metric functions, each documenting its formula)
@@ -51,8 +61,9 @@ export function checkpointMetrics(confidences: ArrayLike<number>, correct: Array
   const resamples = options.resamples ?? 1000;
   const seed = options.seed ?? 42;
   if (!Number.isSafeInteger(resamples) || resamples < 0) throw new RangeError(`resamples must be a non-negative integer, got ${resamples}`);
-  const interval = (metric: ScoredItemsMetric, scale: number): MetricInterval => {
-    if (resamples === 0) {
+  const withIntervals = new Set<MetricName>(options.intervals ?? ['auroc', 'ece', 'alignment', 'brier']);
+  const interval = (name: MetricName, metric: ScoredItemsMetric, scale: number): MetricInterval => {
+    if (resamples === 0 || !withIntervals.has(name)) {
       const value = metric(Array.from(confidences), Array.from(correct)) * scale;
       return { value, lower: value, upper: value };
     }
@@ -61,16 +72,16 @@ export function checkpointMetrics(confidences: ArrayLike<number>, correct: Array
   };
   let area: MetricInterval | null = null;
   try {
-    area = interval(auroc, 100);
+    area = interval('auroc', auroc, 100);
   } catch (error) {
     if (!(error instanceof SingleClassError)) throw error;
   }
   return {
     n: confidences.length,
     auroc: area,
-    ece: interval((c, y) => calibrationError(c, y), 1),
-    alignment: interval((c, y) => alignment(c, y).accuracy, 100),
-    brier: interval(brier, 1),
+    ece: interval('ece', (c, y) => calibrationError(c, y, { paperCompatible: options.paperEce ?? false }), 1),
+    alignment: interval('alignment', (c, y) => alignment(c, y).accuracy, 100),
+    brier: interval('brier', brier, 1),
   };
 }
 
