@@ -82,7 +82,7 @@ test('host messages: a valid snapshot and page parse; a page with more rows than
 });
 
 test('snapshot comparison and queue: a valid one parses; bin counts, interval order, bin count and queue bounds are checked', () => {
-  const emptyBin = (k: number) => ({ lower: k / 10, upper: (k + 1) / 10, count: 0, meanConfidence: null, accuracy: null });
+  const emptyBin = (k: number) => ({ lower: k / 10, upper: (k + 1) / 10, count: 0, meanConfidence: null as number | null, accuracy: null as number | null });
   const bins = Array.from({ length: 10 }, (_, k) => emptyBin(k));
   bins[2] = { lower: 0.2, upper: 0.3, count: 1, meanConfidence: 0.2, accuracy: 0 };
   bins[9] = { lower: 0.9, upper: 1, count: 1, meanConfidence: 0.9, accuracy: 1 };
