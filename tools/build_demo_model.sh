@@ -110,7 +110,10 @@ TO_I=$(stage_index "$TO")
 [[ -n "$WORK" ]] || WORK=".tmp/build_demo/$(basename "$OUT")"
 mkdir -p "$WORK" "$WORK/cache"
 # The exact command, recorded in RESULTS.md and the model card.
-COMMAND="tools/build_demo_model.sh --out $OUT$([[ $HF_GIVEN == 1 ]] && echo " --hf $HF")$([[ $LIMIT != 0 ]] && echo " --limit $LIMIT") --samples $SAMPLES --budgets $BUDGETS --kinds $KINDS --seed $SEED --lr $LR --batch-size $BATCH --bootstrap $BOOTSTRAP"
+COMMAND="tools/build_demo_model.sh --out $OUT"
+if [[ "$HF_GIVEN" == 1 ]]; then COMMAND+=" --hf $HF"; fi
+if [[ "$LIMIT" != 0 ]]; then COMMAND+=" --limit $LIMIT"; fi
+COMMAND+=" --samples $SAMPLES --budgets $BUDGETS --kinds $KINDS --seed $SEED --lr $LR --batch-size $BATCH --bootstrap $BOOTSTRAP"
 SPLITS=(train test_in test_ood)
 
 runs() { local i; i=$(stage_index "$1"); [[ "$i" -ge "$FROM_I" && "$i" -le "$TO_I" ]]; }
