@@ -32,6 +32,8 @@ function baseSettings(): Record<string, unknown> {
     'extensions.autoUpdate': false,
     'update.mode': 'none',
     'security.workspace.trust.enabled': false,
+    // The workspaces live inside this repository: without this a toast asks to open it, over the chat input.
+    'git.openRepositoryInParentFolders': 'never',
   };
 }
 

@@ -36,7 +36,7 @@ async function main(): Promise<void> {
     port,
     extensions: [vsix, standIn],
     smokeTestDriver: false,
-    userSettings: { 'elical.modelPath': modelPath, 'workbench.startupEditor': 'readme', 'security.workspace.trust.enabled': false, 'telemetry.telemetryLevel': 'off' },
+    userSettings: { 'elical.modelPath': modelPath, 'workbench.startupEditor': 'readme', 'security.workspace.trust.enabled': false, 'telemetry.telemetryLevel': 'off', 'git.openRepositoryInParentFolders': 'never' },
     env: {},
   });
   const stop = (): void => {

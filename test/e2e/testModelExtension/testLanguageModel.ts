@@ -50,4 +50,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.lm.registerLanguageModelChatProvider(TEST_MODEL_VENDOR, provider),
     vscode.commands.registerCommand('elicalE2e.testModel.requests', () => [...received]),
   );
+  // VS Code asks a vendor for its models lazily; until someone does, the chat's model picker
+  // lists none (only "sign in to use Copilot") and the chat cannot send. Ask once, now.
+  void vscode.lm.selectChatModels({ vendor: TEST_MODEL_VENDOR });
 }
