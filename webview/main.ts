@@ -323,7 +323,7 @@ function renderSnapshot(snapshot: PanelSnapshot): void {
         { class: 'readout' },
       ),
     );
-    const ul = el('ul', undefined, { class: 'queue' });
+    const ul = el('ul', undefined, { class: 'queue', tabindex: '0', 'aria-label': 'Questions to label, most useful first' });
     for (const item of items) {
       const li = el('li', undefined, { class: 'queue-item' });
       const detail = `${item.confidence === null ? 'no confidence' : `confidence ${percent(item.confidence)}`}, disagreement ${percent(item.disagreement)}`;
