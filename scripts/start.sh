@@ -4,7 +4,7 @@
 # The first run installs Node 24 and code-server under .cache/ (about 10-15 minutes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/installE2eTools.sh
+bash scripts/installE2eTools.sh --no-browser
 node scripts/packageVsix.mjs --host
 node scripts/buildE2e.mjs
 exec node --import tsx test/e2e/serveForUser.ts

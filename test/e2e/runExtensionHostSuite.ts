@@ -6,6 +6,7 @@
  */
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { formatConsoleArgs } from './support/formatConsoleArgs';
 import { launchChromium } from './support/launchChromium';
 import { type CodeServer, REPO_ROOT } from './support/codeServer';
 import { parseSuiteCounts, type SuiteResult } from './support/suiteResult';
@@ -16,27 +17,6 @@ const SUITE_TIMEOUT_MS = 15 * 60_000;
 
 /** Lines of VS Code's own agent host that repeat every second without a GitHub sign-in: kept in the log, not echoed. */
 const NOISE = /^\[AgentHost\] No signed-in session/;
-
-/**
- * The extension host's console.log arguments as one line, with the printf-style placeholders
- * mocha's reporter uses (%s, %d, %i, %f, %j, %o, %O, %%) filled in the way Node's util.format does.
- * Example: formatArgs(['  %d passing (%s)', 11, '38s']) === '  11 passing (38s)'
- */
-export function formatArgs(args: unknown): string {
-  if (!Array.isArray(args)) return String(args);
-  const text = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value) ?? String(value));
-  if (typeof args[0] !== 'string') return args.map(text).join(' ');
-  const rest = args.slice(1);
-  const head = args[0].replace(/%([sdifjoO%])/g, (whole, kind: string) => {
-    if (kind === '%') return '%';
-    if (rest.length === 0) return whole;
-    const value = rest.shift();
-    if (kind === 'd' || kind === 'i') return String(kind === 'i' ? Math.trunc(Number(value)) : Number(value));
-    if (kind === 'f') return String(Number(value));
-    return text(value);
-  });
-  return [head, ...rest.map(text)].join(' ');
-}
 
 export async function runExtensionHostSuite(server: CodeServer, workspace: string, resultsDir: string): Promise<SuiteResult> {
   const started = performance.now();
@@ -51,10 +31,11 @@ export async function runExtensionHostSuite(server: CodeServer, workspace: strin
     let exit: (code: number) => void = () => undefined;
     const exited = new Promise<number>((resolveExit) => (exit = resolveExit));
     await context.exposeFunction('codeAutomationLog', (type: unknown, args: unknown) => {
-      const line = formatArgs(args);
+      const line = formatConsoleArgs(args);
       output += `${line}\n`;
       appendFileSync(logFile, `[${String(type)}] ${line}\n`);
-      if (!NOISE.test(line)) process.stdout.write(`  | ${line}\n`);
+      // Stack frames stay in the log file; the terminal gets the messages.
+      if (!NOISE.test(line)) process.stdout.write(`  | ${line.split('\n').filter((part) => !/^\s+at /.test(part)).join('\n  | ')}\n`);
     });
     await context.exposeFunction('codeAutomationExit', (code: unknown) => exit(typeof code === 'number' ? code : 1));
     const page = await context.newPage();

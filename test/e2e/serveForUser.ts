@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-  console.log(`\nEliCal Confidence is running in VS Code (code-server ${server.startMs < 1000 ? '' : `started in ${(server.startMs / 1000).toFixed(1)} s`}).`);
+  console.log(`\nEliCal Confidence is running in VS Code (code-server, healthy after ${(server.startMs / 1000).toFixed(1)} s).`);
   console.log(`Model: ${modelPath === '' ? `models/${models.join(', models/')} (bundled)` : `${fixture} (the tiny test fixture: models/ ships no package yet, so its confidences mean nothing)`}`);
   console.log(`\n  Open ${server.workbenchUrl(workspace)}\n`);
   console.log('Then open the chat (Ctrl+Alt+I) and ask: @confidence What is the capital of Peru?');
