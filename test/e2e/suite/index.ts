@@ -13,6 +13,7 @@ import Mocha from 'mocha';
 import { activationTests } from './activation.test';
 import { chatParticipantTests } from './chatParticipant.test';
 import { labelJournalTests } from './labelJournal.test';
+import { retrainTests } from './retrain.test';
 import { settingsTests } from './settings.test';
 
 /** Start of the line that reports the counts; test/e2e/support/suiteResult.ts parses it. */
@@ -28,6 +29,7 @@ export function run(): Promise<void> {
   chatParticipantTests();
   labelJournalTests();
   settingsTests();
+  retrainTests();
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {
       const stats = runner.stats;
