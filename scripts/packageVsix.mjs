@@ -3,7 +3,9 @@
 //   node scripts/packageVsix.mjs [--host | TARGET...]   (default: every target below)
 // writes elical-confidence-TARGET.vsix in the repository root and prints each size.
 // The per-platform ignore files are derived from .vscodeignore at run time, so the shipped
-// allowlist stays defined in one place: only its onnxruntime-node line is replaced.
+// allowlist stays defined in one place: only its onnxruntime-node line is replaced (and the
+// README's screenshots added). The project has no repository URL, so vsce must leave the
+// README's relative links as they are (they resolve inside the installed extension).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -44,12 +46,14 @@ for (const target of targets) {
     '!node_modules/onnxruntime-node/LICENSE*',
     '!node_modules/onnxruntime-node/dist/**',
     `!node_modules/onnxruntime-node/bin/napi-v6/${TARGETS[target]}/**`,
+    // The README's pictures, so its relative image links work on the extension's page.
+    '!docs/screenshots/*.png',
   ].join('\n');
   const ignoreFile = join('.cache/vscodeignore', target);
   writeFileSync(ignoreFile, base.replace(ORT_LINE, ortFiles));
   const out = `elical-confidence-${target}.vsix`;
   const started = Date.now();
-  const packed = spawnSync('npx', ['vsce', 'package', '--target', target, '--ignoreFile', ignoreFile, '--allow-missing-repository', '--skip-license', '-o', out], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  const packed = spawnSync('npx', ['vsce', 'package', '--target', target, '--ignoreFile', ignoreFile, '--allow-missing-repository', '--skip-license', '--no-rewrite-relative-links', '-o', out], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
   if (packed.status !== 0) {
     process.stdout.write(packed.stdout ?? '');
     console.error(`packageVsix: vsce failed for ${target}`);
