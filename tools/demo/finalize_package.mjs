@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { BUCKET_ORDER, parseEvalReport, parseKnowledge, poolBuckets, findCell } from './write_results.mjs';
+import { BUCKET_ORDER, parseEvalReport, parseKnowledge, poolBuckets, findCell, risesWithExposure } from './write_results.mjs';
 
 const USAGE = 'usage: node tools/demo/finalize_package.mjs --package DIR --eval RESULTS.json --knowledge knowledge.json [--hf HF_DIR] [--command TEXT]\n';
 const DEMO_DIR = join(import.meta.dirname, '.');
@@ -71,8 +71,8 @@ function modelCard({ manifest, report, knowledge, sources, trainReport, command,
     '**This is a demonstration model, not an assistant.** It exists so that EliCal Confidence works out of the box and every claim of the method can be measured on this machine: a tiny language model with a real, measurable knowledge boundary. Do not rely on its answers or its confidences for anything else.', '',
     '## What it knows and what it does not', '',
     'It answers short factual questions about countries (capital, continent, currency, language, calling code), chemical elements (symbol, atomic number) and US states and territories (postal abbreviation), in English, one fact per question. It knows nothing else: any other question gets a confident-sounding guess made of words from its small vocabulary.',
-    `Facts were stated in its training text a heavy-tailed number of times, and a quarter of them never: it knows frequently stated facts, half-knows rare ones and must guess the unseen ones. Greedy accuracy by exposure (all question splits, PyTorch check): ${byBucket.map((r) => `${r.bucket}: ${pct(r)} (n = ${r.n})`).join(', ')}.`,
-    'That boundary is what its confidence heads learn to predict.', '',
+    'Facts were stated in its training text a heavy-tailed number of times, and a quarter of them never, so that it should know frequently stated facts, half-know rare ones and have to guess the unseen ones.',
+    `Greedy accuracy by exposure (all question splits, PyTorch check): ${byBucket.map((r) => `${r.bucket}: ${pct(r)} (n = ${r.n})`).join(', ')}: ${risesWithExposure(pooled).holds ? 'it rises with exposure, a real knowledge boundary, and that boundary is what its confidence heads learn to predict.' : '**it does not rise strictly with exposure in this build** (see RESULTS.md), so its knowledge boundary is weaker than designed.'}`, '',
     '## How it was made', '',
     `- Data: ${sources.map((src) => `\`${src.name}\` ${src.version} (${src.license})`).join(', ')}, npm data packages read by \`tools/build_demo_corpus.mjs\`; statements and questions from templates by \`tools/build_demo_data.py\` (tools/demo/README.md).`,
     `- Backbone: Llama architecture (RMSNorm, RoPE, SwiGLU), ${a.numLayers} layers, hidden ${a.hiddenSize}, ${a.numAttentionHeads} attention heads (${a.numKeyValueHeads} key/value), word-level vocabulary of ${a.vocabSize}${trainReport ? `, ${trainReport.parameters.toLocaleString('en-US')} parameters` : ''}, trained from scratch by \`tools/train_demo_model.py\`${s ? ` (${s.steps} steps of ${s.tokens_per_step} tokens, peak lr ${s.lr}, seed ${trainReport.seed}, final loss ${trainReport.finalLoss.toFixed(3)})` : ''} from \`${basename(hfDir ?? 'the checkpoint')}\`, exported to ONNX by \`tools/export_onnx.py\`.`,
