@@ -15,7 +15,7 @@
  * the old file or none, never half a file).
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { decodeSafetensors, encodeSafetensors } from '../core/heads/safetensors';
 import { buildPrompt, type PromptSettings } from '../core/prompts/promptWrapper';
@@ -125,6 +125,8 @@ export async function loadOrComputeFeatures(request: FeatureRequest): Promise<Fe
     onProgress: request.onProgress,
   });
   request.signal?.throwIfAborted();
+  // A --cache folder named for the first time is created rather than failing after the run.
+  await mkdir(dirname(path), { recursive: true });
   await writeFileAtomic(path, encodeSafetensors({ features: { dtype: 'F32', shape: [rows, hiddenSize], data: features } }, expected));
   return { features, hiddenSize, rows, cached: false, path };
 }

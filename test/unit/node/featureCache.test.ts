@@ -45,6 +45,11 @@ test('features: each row equals its prompt run alone; cached when valid; recompu
   assert.equal(forwardRows, 5, 'no forward pass for a valid cache');
   assert.deepEqual(second.features, first.features);
 
+  const newCacheDir = join(dir, 'not', 'yet', 'made');
+  const inNewDir = await loadOrComputeFeatures({ source, dataFile: data, questions, cacheDir: newCacheDir });
+  assert.equal(inNewDir.path, featureCachePath(data, pkg.manifest.backbone.sha256, newCacheDir), 'a cache folder that does not exist yet is created');
+  assert.deepEqual(inNewDir.features, first.features);
+
   const otherPrompt = await loadOrComputeFeatures({ source: { ...source, prompt: { ...source.prompt, wrapper: 'Q: {question}\nA: ' } }, dataFile: data, questions });
   assert.equal(otherPrompt.cached, false, 'another prompt is another feature');
   writeFileSync(data, questions.slice(0, 4).map((question) => `${JSON.stringify({ question })}\n`).join(''));
