@@ -46,7 +46,7 @@ test('features: each row equals its prompt run alone; cached when valid; recompu
   assert.deepEqual(second.features, first.features);
 
   const newCacheDir = join(dir, 'not', 'yet', 'made');
-  const inNewDir = await loadOrComputeFeatures({ source, dataFile: data, questions, cacheDir: newCacheDir });
+  const inNewDir = await loadOrComputeFeatures({ source, dataFile: data, questions, batchSize: 2, cacheDir: newCacheDir });
   assert.equal(inNewDir.path, featureCachePath(data, pkg.manifest.backbone.sha256, newCacheDir), 'a cache folder that does not exist yet is created');
   assert.deepEqual(inNewDir.features, first.features);
 
