@@ -7,7 +7,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { accuracyByBucket } from '../../core/evaluation/accuracyByBucket';
 import { cellKey, domainScope, evaluateFamilies, type Domain, type EvaluationResult, type TestSet } from '../../core/evaluation/evaluateFamilies';
 import { formatEvaluationCsv, formatEvaluationMarkdown } from '../../core/evaluation/formatEvaluation';
@@ -18,6 +17,7 @@ import { reliabilityDiagramSvg } from '../../core/plots/reliabilityDiagramSvg';
 import { writeFileAtomic } from '../writeFileAtomic';
 import { benchFeatures, readBenchFile } from './benchInput';
 import { CliUsageError, type CliCommand, type CliIo } from './cliIo';
+import { parseCommandArgs } from './parseCommandArgs';
 import { openModel, parseCount, parseProvider } from './openModel';
 import { parseTrainerSettings, TRAINER_OPTIONS, TRAINER_OPTIONS_HELP } from './trainerOptions';
 
@@ -115,38 +115,26 @@ function plotFiles(result: EvaluationResult, tests: readonly TestSet[], kinds: r
 }
 
 async function run(args: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      options: {
-        model: { type: 'string' },
-        train: { type: 'string' },
-        test: { type: 'string', multiple: true },
-        budgets: { type: 'string' },
-        kinds: { type: 'string' },
-        target: { type: 'string' },
-        'paper-ece': { type: 'boolean' },
-        format: { type: 'string' },
-        plots: { type: 'string' },
-        out: { type: 'string' },
-        seed: { type: 'string' },
-        bootstrap: { type: 'string' },
-        cache: { type: 'string' },
-        provider: { type: 'string' },
-        threads: { type: 'string' },
-        ...TRAINER_OPTIONS,
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    throw new CliUsageError(`eval: ${(error as Error).message}\n${HELP}`);
-  }
+  const parsed = parseCommandArgs('eval', HELP, args, {
+    model: { type: 'string' },
+    train: { type: 'string' },
+    test: { type: 'string', multiple: true },
+    budgets: { type: 'string' },
+    kinds: { type: 'string' },
+    target: { type: 'string' },
+    'paper-ece': { type: 'boolean' },
+    format: { type: 'string' },
+    plots: { type: 'string' },
+    out: { type: 'string' },
+    seed: { type: 'string' },
+    bootstrap: { type: 'string' },
+    cache: { type: 'string' },
+    provider: { type: 'string' },
+    threads: { type: 'string' },
+    ...TRAINER_OPTIONS,
+  }, (text) => io.stdout(text));
+  if (parsed === null) return 0;
   const { values } = parsed;
-  if (values.help) {
-    io.stdout(`${HELP}\n`);
-    return 0;
-  }
   const started = Date.now();
   if (!values.model) throw new CliUsageError(`eval: --model is required\n${HELP}`);
   const model = values.model;

@@ -6,7 +6,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { open, readFile, rename, rm } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { answerCorrectness, samplingCorrectness } from '../../core/elicitation/answerCorrectness';
 import { DEFAULT_JUDGE, isJudgeName, JUDGE_NAMES, type JudgeName } from '../../core/elicitation/answerJudge';
 import { consistencyJudgement } from '../../core/elicitation/consistencyJudgement';
@@ -14,6 +13,7 @@ import { judgeByName } from '../../core/elicitation/judgeByName';
 import { buildPrompt } from '../../core/prompts/promptWrapper';
 import type { GenerateOptions, GenerationResult } from '../../core/scoring/modelRunner';
 import { CliUsageError, type CliCommand, type CliIo } from './cliIo';
+import { parseCommandArgs } from './parseCommandArgs';
 import { openModel, parseCount, parseProvider } from './openModel';
 
 const HELP = `usage: elical generate --model DIR --in questions.jsonl --out bench.jsonl [--samples 20] [--judge exact|containment|f1] [--max-new-tokens N] [--seed S] [--adapter ID] [--provider cpu|cuda|auto] [--threads N]
@@ -85,32 +85,20 @@ export function parseQuestionLines(text: string, file: string): InputQuestion[] 
 class Interrupted extends Error {}
 
 async function run(args: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      options: {
-        model: { type: 'string' },
-        in: { type: 'string' },
-        out: { type: 'string' },
-        samples: { type: 'string' },
-        'max-new-tokens': { type: 'string' },
-        seed: { type: 'string' },
-        provider: { type: 'string' },
-        threads: { type: 'string' },
-        adapter: { type: 'string' },
-        judge: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    throw new CliUsageError(`generate: ${(error as Error).message}\n${HELP}`);
-  }
+  const parsed = parseCommandArgs('generate', HELP, args, {
+    model: { type: 'string' },
+    in: { type: 'string' },
+    out: { type: 'string' },
+    samples: { type: 'string' },
+    'max-new-tokens': { type: 'string' },
+    seed: { type: 'string' },
+    provider: { type: 'string' },
+    threads: { type: 'string' },
+    adapter: { type: 'string' },
+    judge: { type: 'string' },
+  }, (text) => io.stdout(text));
+  if (parsed === null) return 0;
   const { values } = parsed;
-  if (values.help) {
-    io.stdout(`${HELP}\n`);
-    return 0;
-  }
   for (const name of ['model', 'in', 'out'] as const) if (!values[name]) throw new CliUsageError(`generate: --${name} is required\n${HELP}`);
   const model = values.model as string;
   const input = values.in as string;

@@ -2,9 +2,9 @@
  * `elical score --model DIR "question"`: the confidence of every (or the chosen) head that the
  * model's greedy answer to the question will be right, as one JSON line on stdout.
  */
-import { parseArgs } from 'node:util';
 import { ConfidenceScorer } from '../../core/scoring/confidenceScorer';
 import { CliUsageError, type CliCommand, type CliIo } from './cliIo';
+import { parseCommandArgs } from './parseCommandArgs';
 import { openModel, parseCount, parseProvider } from './openModel';
 
 const HELP = `usage: elical score --model DIR "question" [--heads all|ID,ID] [--raw] [--provider cpu|cuda|auto] [--threads N]
@@ -19,21 +19,9 @@ Prints {question, prompt_tokens, heads: {id: confidence}, runtime, ms, truncatio
 ms is the scoring time (prompt, forward pass, heads) after the model has loaded.`;
 
 async function run(args: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: { model: { type: 'string' }, heads: { type: 'string' }, raw: { type: 'boolean' }, provider: { type: 'string' }, threads: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    });
-  } catch (error) {
-    throw new CliUsageError(`score: ${(error as Error).message}\n${HELP}`);
-  }
+  const parsed = parseCommandArgs('score', HELP, args, { model: { type: 'string' }, heads: { type: 'string' }, raw: { type: 'boolean' }, provider: { type: 'string' }, threads: { type: 'string' } }, (text) => io.stdout(text), true);
+  if (parsed === null) return 0;
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout(`${HELP}\n`);
-    return 0;
-  }
   if (!values.model) throw new CliUsageError(`score: --model DIR is required\n${HELP}`);
   if (positionals.length !== 1) throw new CliUsageError(`score: give exactly one question (quote it), got ${positionals.length}\n${HELP}`);
   const question = positionals[0];

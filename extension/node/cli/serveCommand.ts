@@ -4,9 +4,9 @@
  * Prints one JSON line on stdout once listening ({url, model, ...}) so scripts can read the port.
  */
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { InferenceServer } from '../remote/inferenceServer';
 import { CliUsageError, type CliCommand, type CliIo } from './cliIo';
+import { parseCommandArgs } from './parseCommandArgs';
 import { openModel, parseCount, parseProvider } from './openModel';
 
 const HELP = `usage: elical serve --model DIR [--host 127.0.0.1] [--port 8000] [--token-file F]
@@ -40,33 +40,21 @@ async function readToken(file: string): Promise<string> {
 }
 
 async function run(args: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      options: {
-        model: { type: 'string' },
-        host: { type: 'string' },
-        port: { type: 'string' },
-        'token-file': { type: 'string' },
-        'max-batch': { type: 'string' },
-        'max-delay-ms': { type: 'string' },
-        'no-batching': { type: 'boolean' },
-        'allow-unauthenticated': { type: 'boolean' },
-        'max-body-bytes': { type: 'string' },
-        provider: { type: 'string' },
-        threads: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    throw new CliUsageError(`serve: ${(error as Error).message}\n${HELP}`);
-  }
+  const parsed = parseCommandArgs('serve', HELP, args, {
+    model: { type: 'string' },
+    host: { type: 'string' },
+    port: { type: 'string' },
+    'token-file': { type: 'string' },
+    'max-batch': { type: 'string' },
+    'max-delay-ms': { type: 'string' },
+    'no-batching': { type: 'boolean' },
+    'allow-unauthenticated': { type: 'boolean' },
+    'max-body-bytes': { type: 'string' },
+    provider: { type: 'string' },
+    threads: { type: 'string' },
+  }, (text) => io.stdout(text));
+  if (parsed === null) return 0;
   const { values } = parsed;
-  if (values.help) {
-    io.stdout(`${HELP}\n`);
-    return 0;
-  }
   if (!values.model) throw new CliUsageError(`serve: --model DIR is required\n${HELP}`);
   const port = parseCount('port', values.port, 8000, 0);
   if (port > 65535) throw new CliUsageError(`serve: --port must be at most 65535, got ${port}`);

@@ -5,7 +5,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { requireBenchField } from '../../core/evaluation/benchRecord';
 import { TARGET_NAMES, trainFamilyHead, type TargetName } from '../../core/evaluation/trainFamilyHead';
 import { readHeadFile, writeHeadFile } from '../../core/heads/headFile';
@@ -16,6 +15,7 @@ import { addHeadToPackage, AddHeadError, checkHeadRegistration } from '../addHea
 import { writeFileAtomic } from '../writeFileAtomic';
 import { benchFeatures, readBenchFile } from './benchInput';
 import { CliUsageError, type CliCommand, type CliIo } from './cliIo';
+import { parseCommandArgs } from './parseCommandArgs';
 import { openModel, parseCount, parseProvider } from './openModel';
 import { parseTrainerSettings, TRAINER_OPTIONS, TRAINER_OPTIONS_HELP } from './trainerOptions';
 
@@ -55,36 +55,24 @@ export function parseBudget(value: string | undefined): number | null {
 }
 
 async function run(args: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      options: {
-        model: { type: 'string' },
-        train: { type: 'string' },
-        family: { type: 'string' },
-        from: { type: 'string' },
-        budget: { type: 'string' },
-        kind: { type: 'string' },
-        target: { type: 'string' },
-        seed: { type: 'string' },
-        out: { type: 'string' },
-        'add-to-package': { type: 'boolean' },
-        cache: { type: 'string' },
-        provider: { type: 'string' },
-        threads: { type: 'string' },
-        ...TRAINER_OPTIONS,
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    throw new CliUsageError(`train: ${(error as Error).message}\n${HELP}`);
-  }
+  const parsed = parseCommandArgs('train', HELP, args, {
+    model: { type: 'string' },
+    train: { type: 'string' },
+    family: { type: 'string' },
+    from: { type: 'string' },
+    budget: { type: 'string' },
+    kind: { type: 'string' },
+    target: { type: 'string' },
+    seed: { type: 'string' },
+    out: { type: 'string' },
+    'add-to-package': { type: 'boolean' },
+    cache: { type: 'string' },
+    provider: { type: 'string' },
+    threads: { type: 'string' },
+    ...TRAINER_OPTIONS,
+  }, (text) => io.stdout(text));
+  if (parsed === null) return 0;
   const { values } = parsed;
-  if (values.help) {
-    io.stdout(`${HELP}\n`);
-    return 0;
-  }
   for (const name of ['model', 'train', 'out'] as const) if (!values[name]) throw new CliUsageError(`train: --${name} is required\n${HELP}`);
   const family = choice('family', values.family, FAMILIES);
   const kind = choice('kind', values.kind, KINDS, 'linear');

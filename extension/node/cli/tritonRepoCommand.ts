@@ -3,11 +3,11 @@
  * package's backbone (extension/node/remote/tritonRepository.ts), so a team can serve it with
  * Triton's ONNX Runtime backend and point the extension at Triton.
  */
-import { parseArgs } from 'node:util';
 import { ModelPackageError } from '../../core/scoring/modelPackageError';
 import { loadModelPackage } from '../modelPackage';
 import { writeTritonRepository } from '../remote/tritonRepository';
 import { CliUsageError, type CliCommand, type CliIo } from './cliIo';
+import { parseCommandArgs } from './parseCommandArgs';
 import { parseCount } from './openModel';
 
 const HELP = `usage: elical triton-repo --model DIR --out REPO [--max-batch N] [--max-delay-us D]
@@ -19,17 +19,9 @@ dynamic batching) and REPO/NAME/1/model.onnx (the package's backbone). NAME is t
 Prints {model_dir, config, model} as one JSON line.`;
 
 async function run(args: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, options: { model: { type: 'string' }, out: { type: 'string' }, 'max-batch': { type: 'string' }, 'max-delay-us': { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
-  } catch (error) {
-    throw new CliUsageError(`triton-repo: ${(error as Error).message}\n${HELP}`);
-  }
+  const parsed = parseCommandArgs('triton-repo', HELP, args, { model: { type: 'string' }, out: { type: 'string' }, 'max-batch': { type: 'string' }, 'max-delay-us': { type: 'string' } }, (text) => io.stdout(text));
+  if (parsed === null) return 0;
   const { values } = parsed;
-  if (values.help) {
-    io.stdout(`${HELP}\n`);
-    return 0;
-  }
   if (!values.model || !values.out) throw new CliUsageError(`triton-repo: --model DIR and --out REPO are required\n${HELP}`);
   const maxBatch = parseCount('max-batch', values['max-batch'], 16, 1);
   const maxDelay = parseCount('max-delay-us', values['max-delay-us'], 2000, 0);
