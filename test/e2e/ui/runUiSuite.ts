@@ -80,9 +80,12 @@ export async function runUiSuite(server: CodeServer, workspace: string, dirs: { 
           // Poll the response text: the badge must be on screen while the answer is not yet.
           const seen = await poll('the badge', async () => {
             const text = (await response().textContent().catch(() => null)) ?? '';
-            return BADGE_PATTERN.test(text) ? { text, at: performance.now() } : undefined;
+            if (BADGE_PATTERN.test(text)) return text;
+            // Fail at once, with the reason, when the answer arrives with no badge above it.
+            if (text.includes(firstWord)) throw new Error(`the answer (${firstWord}…) is on screen and no confidence badge is: ${text.trim().slice(0, 300)}`);
+            return undefined;
           }, 120_000);
-          assert.ok(!seen.text.includes(firstWord), `the answer (${firstWord}…) was on screen before the badge: ${seen.text}`);
+          assert.ok(!seen.includes(firstWord), `the answer (${firstWord}…) was on screen before the badge: ${seen}`);
           await page.screenshot({ path: join(dirs.screenshots, '03a-badge-shown-answer-pending.png') });
           const answered = await poll('the answer', async () => {
             const text = (await response().textContent()) ?? '';
