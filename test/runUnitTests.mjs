@@ -1,5 +1,6 @@
 // Runs every *.test.ts under test/unit with node:test through tsx.
-// Node 20 does not expand globs for --test, so the file list is built here.
+// Node 20 does not expand globs for --test, so the file list is built here. A test that hangs
+// fails after 10 minutes instead of holding the run (and CI) open.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -20,7 +21,7 @@ if (files.length === 0) {
   console.error('no unit test files found');
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=600000', ...files], {
   stdio: 'inherit',
 });
 process.exit(result.status ?? 1);
