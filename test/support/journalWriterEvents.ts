@@ -4,18 +4,7 @@
  * test can compare what it reads back with what was written, byte for byte.
  */
 import { JournalEvent } from '../../extension/core/journal/journalEvent';
-
-/** mulberry32: a small seeded PRNG giving floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { createSeededRandom } from '../../extension/core/math/seededRandom';
 
 export interface WriterEventOptions {
   /** Share of events carrying a large answer (each 64 KiB to `largeBytes`). */
@@ -31,7 +20,7 @@ export interface WriterEventOptions {
 export function writerEvent(stream: string, index: number, options: WriterEventOptions): JournalEvent {
   let seed = index * 2654435761;
   for (const char of stream) seed = Math.imul(seed ^ char.charCodeAt(0), 16777619);
-  const random = seededRandom(seed);
+  const random = createSeededRandom(seed);
   const large = random() < options.largeShare;
   const length = large ? 65536 + Math.floor(random() * (options.largeBytes - 65536)) : 1 + Math.floor(random() * 300);
   const alphabet = 'abcdefghij klmnopqrstuvwxyz\u00e9\u4e2d"\\\n';

@@ -8,7 +8,8 @@ import { build } from 'esbuild';
 import { JournalFile, JOURNAL_FILE_NAME, MAX_JOURNAL_LINE_BYTES, JournalReadResult } from '../../../extension/node/journalFile';
 import { encodeJournalLine } from '../../../extension/core/journal/journalLineCodec';
 import { JournalEvent, LABEL_SOURCES, ANSWER_SOURCES, HEAD_FAMILIES, SCORING_RUNTIMES } from '../../../extension/core/journal/journalEvent';
-import { seededRandom, writerEvent, WriterEventOptions } from '../../support/journalWriterEvents';
+import { createSeededRandom } from '../../../extension/core/math/seededRandom';
+import { writerEvent, WriterEventOptions } from '../../support/journalWriterEvents';
 
 let root = '';
 let childScript = '';
@@ -165,7 +166,7 @@ function randomEvent(random: () => number, index: number): JournalEvent {
 }
 
 test('property: 3,000 random events of every type, written by append and appendMany, read back equal; earlier bytes never change', async () => {
-  const random = seededRandom(7);
+  const random = createSeededRandom(7);
   const dir = freshDir();
   const path = join(dir, JOURNAL_FILE_NAME);
   const journal = await JournalFile.open(dir, { durability: 'none' });
@@ -294,7 +295,7 @@ test('a writer killed with SIGKILL at 200 random moments leaves every acknowledg
   // (about 1.2 bytes per character here): a refused over-long event ended a writer before its
   // first ack, and the test then failed with writers still waiting for "go".
   const options: WriterEventOptions = { largeShare: 0.3, largeBytes: 700 * 1024 };
-  const random = seededRandom(200);
+  const random = createSeededRandom(200);
   const acked: number[] = [];
   const started = Date.now();
   // Node takes ~0.15 s to start; writers are started a few rounds ahead and held at "go", so the

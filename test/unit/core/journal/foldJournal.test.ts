@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { foldJournal } from '../../../../extension/core/journal/foldJournal';
 import { JournalEvent, LabelSource } from '../../../../extension/core/journal/journalEvent';
+import { createSeededRandom } from '../../../../extension/core/math/seededRandom';
 
 const time = (second: number): string => new Date(Date.UTC(2026, 10, 27, 9, 0, second)).toISOString();
 let clock = 0;
@@ -145,19 +146,8 @@ function referenceLabels(events: JournalEvent[]): Map<string, string | null> {
   return result;
 }
 
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 test('property: 300 random label/undo histories fold to what the reference definition says', () => {
-  const random = mulberry32(20261127);
+  const random = createSeededRandom(20261127);
   let rejectedSeen = 0;
   for (let round = 0; round < 300; round += 1) {
     const events: JournalEvent[] = [q('q1'), q('q2'), q('q3')];
