@@ -14,6 +14,7 @@ import type { LoadedModel, ModelService } from './modelService';
 import type { PanelProvider } from './panelProvider';
 import { resolveRemoteEndpoint } from '../node/remote/remoteEndpoint';
 import { reportModelError } from './remoteFallback';
+import { runElicit } from './elicitCommand';
 import { runRetrain } from './retrainCommand';
 import type { RemoteTokenStore } from './remoteTokenStore';
 import type { ElicalSettings } from './settings';
@@ -141,6 +142,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
   });
 
   register('elical.retrain', () => runRetrain({ models: deps.models, journal, log: deps.log }));
+  register('elical.elicit', () => runElicit({ models: deps.models, journal, storageDir: context.globalStorageUri.fsPath, log: deps.log }));
 
   register('elical.exportLabels', async () => {
     const records = exportHonestyBenchRecords(journal.state);

@@ -8,10 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import { answerCorrectness, samplingCorrectness } from '../../core/elicitation/answerCorrectness';
 import { DEFAULT_JUDGE, isJudgeName, JUDGE_NAMES, type JudgeName } from '../../core/elicitation/answerJudge';
-import { consistencyJudgement } from '../../core/elicitation/consistencyJudgement';
 import { judgeByName } from '../../core/elicitation/judgeByName';
-import { buildPrompt } from '../../core/prompts/promptWrapper';
-import type { GenerateOptions, GenerationResult } from '../../core/scoring/modelRunner';
+import { AnsweringAborted, sampleAnswers } from '../../core/elicitation/sampleAnswers';
 import { CliUsageError, type CliCommand, type CliIo } from './cliIo';
 import { parseCommandArgs } from './parseCommandArgs';
 import { openModel, parseCount, parseProvider } from './openModel';
@@ -35,10 +33,6 @@ exposures, relation, ...) are kept, after those.
   --adapter ID         shared-base LoRA packages: the checkpoint to answer with (default: the
                        default head's)
 The output appears only when complete (written to a temporary file, then renamed).`;
-
-/** The reference settings (elical.md, "Baselines"). */
-const REPETITION_PENALTY = 1.05;
-const SAMPLING = { temperature: 1.0, topP: 0.95, topK: 50 };
 
 interface InputQuestion {
   question: string;
@@ -81,8 +75,6 @@ export function parseQuestionLines(text: string, file: string): InputQuestion[] 
   if (questions.length === 0) throw new CliUsageError(`${file}: no questions (one JSON object per line)`);
   return questions;
 }
-
-class Interrupted extends Error {}
 
 async function run(args: string[], io: CliIo): Promise<number> {
   const parsed = parseCommandArgs('generate', HELP, args, {
@@ -130,23 +122,11 @@ async function run(args: string[], io: CliIo): Promise<number> {
   const handle = await open(temporary, 'wx');
   const started = Date.now();
   try {
-    const generate = async (promptIds: number[], decoding: GenerateOptions['decoding']): Promise<GenerationResult> => {
-      const result = await runner.generate(promptIds, { maxNewTokens, decoding, repetitionPenalty: REPETITION_PENALTY, eosTokenIds: pkg.manifest.generation.eosTokenIds, signal: io.signal, adapter });
-      if (result.finishReason === 'aborted') throw new Interrupted();
-      return result;
-    };
-    // The answer text leaves out the EOS token; tokens and log-probs keep it, since the model chose it.
-    const answerText = (ids: number[]): string => pkg.tokenizer.decode(ids, { skipSpecialTokens: true }).trim();
+    const answering = { runner, tokenizer: pkg.tokenizer, prompt: pkg.manifest.prompt, eosTokenIds: pkg.manifest.generation.eosTokenIds };
     for (const [index, item] of questions.entries()) {
-      if (io.signal.aborted) throw new Interrupted();
-      const prompt = buildPrompt(item.question, pkg.manifest.prompt, pkg.tokenizer);
-      const greedy = await generate(prompt.tokenIds, 'greedy');
-      const sampled: string[] = [];
-      for (let sample = 0; sample < samples; sample++) {
-        const result = await generate(prompt.tokenIds, { ...SAMPLING, seed: seed + index * samples + sample });
-        sampled.push(answerText(result.tokenIds));
-      }
-      const greedyText = answerText(greedy.tokenIds);
+      if (io.signal.aborted) throw new AnsweringAborted();
+      const answers = await sampleAnswers(answering, item.question, { samples, firstSeed: seed + index * samples, maxNewTokens, judge, adapter, signal: io.signal });
+      const { prompt, greedy, greedyText, sampledTexts } = answers;
       const record: Record<string, unknown> = {
         question: item.question,
         answer: item.answer,
@@ -154,14 +134,14 @@ async function run(args: string[], io: CliIo): Promise<number> {
         greedy_tokens: [pkg.tokenizer.idsToTokens(greedy.tokenIds)],
         greedy_logprobs: [greedy.logprobs],
         greedy_cumulative_logprobs: [greedy.logprobs.reduce((sum, value) => sum + value, 0)],
-        sampling_response: sampled,
+        sampling_response: sampledTexts,
         judge: judgeName,
-        consistency_judgement: consistencyJudgement(greedyText, sampled, judge),
+        consistency_judgement: answers.consistency,
       };
       // Without gold answers correctness is unknown, not 0, so the fields are left out.
       if (item.answer.length > 0) {
         record.greedy_correctness = answerCorrectness(greedyText, item.answer, judge);
-        record.sampling_correctness = samplingCorrectness(sampled, item.answer, judge);
+        record.sampling_correctness = samplingCorrectness(sampledTexts, item.answer, judge);
       }
       Object.assign(record, item.extra);
       await handle.write(`${JSON.stringify(record)}\n`);
@@ -176,7 +156,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
   } catch (error) {
     await handle.close().catch(() => undefined);
     await rm(temporary, { force: true });
-    if (error instanceof Interrupted) {
+    if (error instanceof AnsweringAborted) {
       io.stderr(`generate: interrupted; ${output} was not written\n`);
       return 130;
     }

@@ -10,12 +10,14 @@ import { serveCommand } from './serveCommand';
 import { tritonRepoCommand } from './tritonRepoCommand';
 import { trainCommand } from './trainCommand';
 import { evalCommand } from './evalCommand';
+import { elicitCommand } from './elicitCommand';
 
 const commands: CliCommand[] = [
   // Sub-commands register here (one import each).
   metricsCommand,
   scoreCommand,
   generateCommand,
+  elicitCommand,
   serveCommand,
   tritonRepoCommand,
   trainCommand,
