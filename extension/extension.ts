@@ -42,7 +42,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(models.onDidChange((model) => statusBar.setModel(model?.pkg.manifest.name ?? null, model?.runtimeLabel ?? '')));
   const onScored = (confidence: number, headId: string, _model: LoadedModel): void => statusBar.setLastConfidence(confidence, headId, settings().thresholds);
 
-  registerChatParticipant(context, { models, journal, settings, log, onScored });
+  registerChatParticipant(context, { models, journal, settings, log, onScored, tokens });
   registerCommands(context, { models, journal, panel, settings, log, onScored, tokens });
 
   context.subscriptions.push(

@@ -322,6 +322,7 @@ export class OnnxModelRunner implements ModelRunner {
    * random source is createSeededRandom(seed), one draw per sampled token, so a seed fixes the
    * output. Stops at an EOS token (kept in tokenIds), after maxNewTokens, at the model's last
    * position ('length'), or when the signal aborts (checked before every step; 'aborted').
+   * options.onToken sees each token right after it is chosen, before the stop checks.
    */
   async generate(promptIds: readonly number[], options: GenerateOptions): Promise<GenerationResult> {
     if (promptIds.length === 0) throw new RangeError('generate needs a non-empty prompt');
@@ -359,6 +360,7 @@ export class OnnxModelRunner implements ModelRunner {
       tokenIds.push(chosen.tokenId);
       logprobs.push(chosen.logprob);
       seen.add(chosen.tokenId);
+      options.onToken?.(chosen.tokenId);
       if (eos.has(chosen.tokenId)) return { tokenIds, logprobs, finishReason: 'eos' };
       if (tokenIds.length >= limit) return { tokenIds, logprobs, finishReason: 'length' };
       past = {};

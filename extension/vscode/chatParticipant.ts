@@ -3,6 +3,10 @@
  * question is scored before anything else is written, the scores are journalled
  * (question-scored), the answer that is shown is journalled too (answer-shown), so a later
  * Right / Wrong applies to exactly what the user read.
+ *
+ * Answers stream as they are produced. The model's and an OpenAI-compatible server's text is
+ * data, not Markdown we vouch for: it is escaped piece by piece (StreamingAnswerEscaper), so
+ * the streamed Markdown is exactly the escaped whole answer.
  */
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
@@ -19,9 +23,15 @@ import {
 } from '../core/chatFlow';
 import { type AnswerSource, JOURNAL_SCHEMA_VERSION } from '../core/journal/journalEvent';
 import type { ConfidenceScore } from '../core/scoring/confidenceScorer';
+import { IncrementalDecoder } from '../core/scoring/incrementalDecoder';
+import { StreamingAnswerEscaper } from '../core/streamingAnswerEscaper';
+import { streamChatCompletion } from '../node/openaiChatClient';
+import { OpenaiChatError } from '../node/openaiChatError';
+import { resolveOpenaiEndpoint } from '../node/openaiEndpoint';
 import type { LabelJournal } from './labelJournal';
 import { reportModelError } from './remoteFallback';
 import type { LoadedModel, ModelService } from './modelService';
+import type { RemoteTokenStore } from './remoteTokenStore';
 import type { ElicalSettings } from './settings';
 
 export const CHAT_PARTICIPANT_ID = 'elical.confidence';
@@ -42,6 +52,8 @@ export interface ChatDeps {
   log: (line: string) => void;
   /** Called after each scored question (status bar). */
   onScored: (confidence: number, headId: string, model: LoadedModel) => void;
+  /** SecretStorage; holds the OpenAI-compatible API key (openaiEndpoint.ts keyKey). */
+  tokens: RemoteTokenStore;
 }
 
 /** Reads the question id we put in ChatResult.metadata; anything else is not ours. */
@@ -51,10 +63,24 @@ export function questionIdOf(metadata: unknown): string | null {
   return typeof id === 'string' && id.length > 0 ? id : null;
 }
 
+/** Writes answer text to the chat as it arrives; `text` is what the reader has seen (trimmed). */
+function answerWriter(stream: vscode.ChatResponseStream): { write: (piece: string) => void; escaper: StreamingAnswerEscaper } {
+  const escaper = new StreamingAnswerEscaper();
+  return {
+    escaper,
+    write: (piece) => {
+      const markdown = escaper.push(piece);
+      if (markdown !== '') stream.markdown(markdown);
+    },
+  };
+}
+
 async function answerFromModel(model: LoadedModel, question: string, stream: vscode.ChatResponseStream, token: vscode.CancellationToken): Promise<string> {
   const prompt = model.scorer.buildPrompt(question);
   const abort = new AbortController();
   const subscription = token.onCancellationRequested(() => abort.abort());
+  const decoder = new IncrementalDecoder((ids) => model.pkg.tokenizer.decode(ids, { skipSpecialTokens: true }));
+  const { write, escaper } = answerWriter(stream);
   try {
     const { generation } = model.pkg.manifest;
     const result = await model.runner.generate(prompt.tokenIds, {
@@ -63,15 +89,37 @@ async function answerFromModel(model: LoadedModel, question: string, stream: vsc
       repetitionPenalty: ANSWER_REPETITION_PENALTY,
       eosTokenIds: generation.eosTokenIds,
       signal: abort.signal,
+      onToken: (tokenId) => write(decoder.push(tokenId)),
     });
-    const text = model.pkg.tokenizer.decode(result.tokenIds, { skipSpecialTokens: true }).trim();
-    // The model's text is shown literally: it is data, not Markdown we vouch for.
-    stream.markdown(text === '' ? '_(the model gave an empty answer)_' : escapeMarkdown(text));
+    write(decoder.finish());
+    if (escaper.empty) stream.markdown('_(the model gave an empty answer)_');
     if (result.finishReason === 'length') stream.markdown(`\n\n_(cut at ${generation.maxNewTokens} tokens)_`);
-    return text;
+    return escaper.text;
   } finally {
     subscription.dispose();
   }
+}
+
+/**
+ * The answer of an OpenAI-compatible server (elical.openaiUrl, elical.openaiModel), with the API
+ * key from SecretStorage when one is stored for that origin. Cancelling keeps what was shown.
+ */
+async function answerFromOpenai(settings: ElicalSettings, deps: ChatDeps, warn: (message: string) => void, question: string, stream: vscode.ChatResponseStream, token: vscode.CancellationToken): Promise<string> {
+  const endpoint = resolveOpenaiEndpoint({ url: settings.openaiUrl, model: settings.openaiModel });
+  if (endpoint.warning !== null) warn(endpoint.warning);
+  const apiKey = await deps.tokens.get(endpoint.keyKey);
+  const abort = new AbortController();
+  const subscription = token.onCancellationRequested(() => abort.abort());
+  const { write, escaper } = answerWriter(stream);
+  try {
+    for await (const piece of streamChatCompletion(question, { completionsUrl: endpoint.completionsUrl, model: endpoint.model, apiKey, signal: abort.signal })) write(piece);
+  } catch (error) {
+    if (!(error instanceof OpenaiChatError && error.code === 'aborted')) throw error;
+  } finally {
+    subscription.dispose();
+  }
+  if (escaper.empty && !token.isCancellationRequested) stream.markdown('_(the server gave an empty answer)_');
+  return escaper.text;
 }
 
 async function answerFromVscodeLm(request: vscode.ChatRequest, question: string, stream: vscode.ChatResponseStream, token: vscode.CancellationToken): Promise<string> {
@@ -88,6 +136,14 @@ async function answerFromVscodeLm(request: vscode.ChatRequest, question: string,
 }
 
 export function registerChatParticipant(context: vscode.ExtensionContext, deps: ChatDeps): vscode.ChatParticipant {
+  // The plain-http warning of an answer endpoint: logged every time, shown once per session.
+  const warned = new Set<string>();
+  const warnOnce = (message: string): void => {
+    deps.log(`warning: ${message}`);
+    if (warned.has(message)) return;
+    warned.add(message);
+    void vscode.window.showWarningMessage(`EliCal: ${message}`);
+  };
   const handler: vscode.ChatRequestHandler = async (request, _context, stream, token) => {
     let command: ChatCommand;
     try {
@@ -178,7 +234,9 @@ export function registerChatParticipant(context: vscode.ExtensionContext, deps: 
                 text = await answerFromVscodeLm(request, question, stream, token);
                 break;
               case 'openai':
-                throw new Error('elical.answerSource "openai" is not available in this version yet; choose "model" or "vscode-lm"');
+                source = 'openai-compatible';
+                text = await answerFromOpenai(settings, deps, warnOnce, question, stream, token);
+                break;
               default: {
                 const unreachable: never = settings.answerSource;
                 throw new Error(`unhandled answer source ${String(unreachable)}`);
@@ -188,6 +246,7 @@ export function registerChatParticipant(context: vscode.ExtensionContext, deps: 
             const message = `No answer: ${(error as Error).message}`;
             deps.log(message);
             stream.markdown(`\n\n_${escapeMarkdown(message)}_`);
+            if (error instanceof OpenaiChatError && error.code === 'unauthorized') stream.button({ command: 'elical.setOpenaiKey', title: 'Set API key' });
             return { metadata: { questionId } };
           }
           if (text !== '') {

@@ -12,6 +12,7 @@ import { JOURNAL_SCHEMA_VERSION, LABEL_SOURCES, type LabelSource } from '../core
 import type { LabelJournal } from './labelJournal';
 import type { LoadedModel, ModelService } from './modelService';
 import type { PanelProvider } from './panelProvider';
+import { resolveOpenaiUrl } from '../node/openaiEndpoint';
 import { resolveRemoteEndpoint } from '../node/remote/remoteEndpoint';
 import { reportModelError } from './remoteFallback';
 import { runElicit } from './elicitCommand';
@@ -203,5 +204,29 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     deps.log(`remote token cleared for ${endpoint.origin}`);
     await deps.models.close();
     void vscode.window.showInformationMessage(`EliCal: token cleared for ${endpoint.origin}.`);
+  });
+
+  // The API key of the OpenAI-compatible answer source, per origin of elical.openaiUrl. Read at
+  // each answer, so nothing needs reopening when it changes.
+  register('elical.setOpenaiKey', async () => {
+    const { origin, keyKey } = resolveOpenaiUrl(deps.settings().openaiUrl);
+    const key = await vscode.window.showInputBox({
+      title: `API key for ${origin}`,
+      prompt: 'Stored in VS Code\'s secret storage for this server only; never written to settings, logs or the label journal.',
+      password: true,
+      ignoreFocusOut: true,
+      validateInput: (value) => (value.trim() === '' ? 'The key must not be empty (use "Clear OpenAI-Compatible API Key" to remove it).' : /\s/.test(value.trim()) ? 'An API key has no spaces.' : null),
+    });
+    if (key === undefined) return;
+    await deps.tokens.set(keyKey, key.trim());
+    deps.log(`OpenAI-compatible API key stored for ${origin}`);
+    void vscode.window.showInformationMessage(`EliCal: API key stored for ${origin}.`);
+  });
+
+  register('elical.clearOpenaiKey', async () => {
+    const { origin, keyKey } = resolveOpenaiUrl(deps.settings().openaiUrl);
+    await deps.tokens.clear(keyKey);
+    deps.log(`OpenAI-compatible API key cleared for ${origin}`);
+    void vscode.window.showInformationMessage(`EliCal: API key cleared for ${origin}.`);
   });
 }

@@ -2,7 +2,8 @@
  * Bearer tokens of remote endpoints, kept only in VS Code's SecretStorage (the OS keychain where
  * one exists): never in settings, never in the journal, never in a log line. One token per
  * endpoint origin (remoteEndpoint.ts tokenKey), so changing elical.remoteUrl to another server
- * never sends it the old server's token.
+ * never sends it the old server's token. The OpenAI-compatible answer source keeps its API key
+ * here too, under its own key prefix (openaiEndpoint.ts keyKey).
  */
 import type * as vscode from 'vscode';
 

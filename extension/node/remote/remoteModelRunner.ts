@@ -194,7 +194,7 @@ export class RemoteModelRunner implements ModelRunner {
     return out;
   }
 
-  /** Generation is not offered remotely: the endpoint serves the backbone's features only. */
+  /** Generation is not offered remotely: the endpoint serves the backbone's features only (so options.onToken is never called). */
   async generate(_promptIds: readonly number[], _options: GenerateOptions): Promise<GenerationResult> {
     throw new RemoteEndpointError('not-supported', 'generating answers is not supported over a remote endpoint (it serves the last-token hidden state only); generate with the local runtime, or with an OpenAI-compatible server for the same model');
   }

@@ -199,6 +199,37 @@ test('sampling is reproducible with a seed and differs across seeds', async () =
   for (const logprob of first.logprobs) assert.ok(logprob <= 0 && Number.isFinite(logprob));
 });
 
+test('onToken sees every generated token in order and changes nothing', async () => {
+  const prompt = reference.cases[0].inputIds;
+  const greedy = { maxNewTokens: reference.maxNewTokens, decoding: 'greedy' as const, repetitionPenalty: 1.05, eosTokenIds: reference.eosTokenIds };
+  const sampled = { ...greedy, maxNewTokens: 12, decoding: { temperature: 1, topP: 0.95, topK: 50, seed: 3 } };
+  for (const options of [greedy, sampled]) {
+    const without = await runner.generate(prompt, options);
+    const seen: { id: number; soFar: number }[] = [];
+    const withCallback = await runner.generate(prompt, { ...options, onToken: (id) => seen.push({ id, soFar: seen.length }) });
+    assert.deepEqual(withCallback, without);
+    assert.deepEqual(seen.map(({ id }) => id), without.tokenIds, 'one call per token, the EOS included, in order');
+    assert.ok(seen.every(({ soFar }, index) => soFar === index));
+  }
+  // Stopping on EOS: the callback also saw the token that ended generation.
+  const eosCase = reference.cases.find((item) => item.greedy.stoppedOnEos);
+  if (eosCase !== undefined) {
+    const ids: number[] = [];
+    const result = await runner.generate(eosCase.inputIds, { maxNewTokens: reference.maxNewTokens, decoding: 'greedy', repetitionPenalty: 1, eosTokenIds: reference.eosTokenIds, onToken: (id) => ids.push(id) });
+    assert.equal(result.finishReason, 'eos');
+    assert.deepEqual(ids, result.tokenIds);
+  }
+});
+
+test('a throwing onToken ends generation with its error', async () => {
+  let calls = 0;
+  const onToken = (): void => {
+    if (++calls === 2) throw new Error('listener failed');
+  };
+  await assert.rejects(runner.generate(reference.cases[0].inputIds, { maxNewTokens: 10, decoding: 'greedy', repetitionPenalty: 1, eosTokenIds: [], onToken }), /listener failed/);
+  assert.equal(calls, 2, 'no step after the failing callback');
+});
+
 test('abort stops generation before the next step', async () => {
   const controller = new AbortController();
   controller.abort();
