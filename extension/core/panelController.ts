@@ -11,13 +11,15 @@
 import type { JournalEvent, LabelGivenEvent, LabelUndoneEvent } from './journal/journalEvent';
 import { JOURNAL_SCHEMA_VERSION } from './journal/journalEvent';
 import type { JournalState, QuestionRecord } from './journal/foldJournal';
-import { checkpointComparison } from './panel/checkpointComparison';
+import { ComparisonCache, type ComparisonRowFunction } from './panel/comparisonCache';
 import { labellingQueue } from './panel/labellingQueue';
 import {
   ANSWER_EXCERPT_LENGTH,
+  type ComparisonMetricsView,
   type ComparisonRowView,
   type LabellingQueueView,
   MAX_QUEUE_ITEMS,
+  type MetricIntervalView,
   type ErrorMessage,
   type HistoryFilter,
   type HistoryPageMessage,
@@ -38,6 +40,8 @@ export interface PanelControllerDeps {
   log(line: string): void;
   /** Bootstrap resamples per comparison interval; default 200 (tests use fewer). */
   resamples?: number;
+  /** How one comparison row is computed; default comparisonRow (tests count calls, the bench times other paths). */
+  comparisonRow?: ComparisonRowFunction;
 }
 
 export interface PanelOutcome {
@@ -113,10 +117,25 @@ export function queueView(state: JournalState, headIds: readonly string[]): Labe
   return { headId, items: queue.items.map((item) => ({ ...item })), candidates: queue.candidates, expectedBrier: queue.expectedBrier };
 }
 
-export class PanelController {
-  constructor(private readonly deps: PanelControllerDeps) {}
+/** A deep copy, so that no snapshot message shares objects with the comparison cache. */
+function metricsView(metrics: ComparisonMetricsView): ComparisonMetricsView {
+  const copy = (interval: MetricIntervalView): MetricIntervalView => ({ value: interval.value, lower: interval.lower, upper: interval.upper });
+  return { n: metrics.n, auroc: metrics.auroc === null ? null : copy(metrics.auroc), ece: copy(metrics.ece), alignment: copy(metrics.alignment), brier: copy(metrics.brier) };
+}
 
-  /** The full state the panel shows above the history list. */
+export class PanelController {
+  /** Rows of the last snapshot's comparison, reused for heads whose labelled scores did not change. */
+  private readonly comparisonCache: ComparisonCache;
+
+  constructor(private readonly deps: PanelControllerDeps) {
+    this.comparisonCache = new ComparisonCache(deps.comparisonRow);
+  }
+
+  /**
+   * The full state the panel shows above the history list. The comparison's rows come from this
+   * controller's ComparisonCache: after an event that changed no head's labelled scores they are
+   * last snapshot's, so only a label change pays for the bootstrap intervals.
+   */
   snapshotMessage(state: JournalState): SnapshotMessage {
     let labelled = 0;
     let right = 0;
@@ -128,10 +147,10 @@ export class PanelController {
       if (question.label.label === 1) right++;
     }
     const headIds = comparedHeadIds(state);
-    const comparison: ComparisonRowView[] = checkpointComparison(state.questions.values(), { headIds, resamples: this.deps.resamples ?? 200 }).map((row) => ({
+    const comparison: ComparisonRowView[] = this.comparisonCache.rows(state.questions.values(), { headIds, resamples: this.deps.resamples ?? 200 }).map((row) => ({
       headId: row.headId,
       n: row.n,
-      metrics: row.metrics === null ? null : { ...row.metrics },
+      metrics: row.metrics === null ? null : metricsView(row.metrics),
       bins: row.bins.map((bin) => ({ ...bin })),
     }));
     return {

@@ -92,17 +92,30 @@ export function bootstrapInterval(
   if (values.length === 0) {
     throw new Error(`bootstrap: all ${resamples} resamples had a single correctness class; no interval`);
   }
-  values.sort((a, b) => a - b);
-  const tail = (1 - level) / 2;
+  const { lower, upper } = percentileBounds(values, level);
   return {
     estimate,
-    lower: quantile(values, tail),
-    upper: quantile(values, 1 - tail),
+    lower,
+    upper,
     level,
     resamples,
     used: values.length,
     skippedSingleClass,
   };
+}
+
+/**
+ * The percentile interval of bootstrapInterval over already resampled values: sorts `values` in
+ * place (ascending) and returns the (1 - level) / 2 and 1 - (1 - level) / 2 quantiles, linear
+ * interpolation as defined there. Shared so that a caller that evaluates its resamples another
+ * way (checkpointBootstrap) reports exactly the same bounds.
+ * Errors: none checked here; callers pass at least one value and a level in (0, 1).
+ * Worked example (also a unit test): [1, 0.5, 0.5, 0.5] at level 0.5 -> lower 0.5, upper 0.625.
+ */
+export function percentileBounds(values: number[], level: number): { lower: number; upper: number } {
+  values.sort((a, b) => a - b);
+  const tail = (1 - level) / 2;
+  return { lower: quantile(values, tail), upper: quantile(values, 1 - tail) };
 }
 
 function quantile(sorted: number[], q: number): number {

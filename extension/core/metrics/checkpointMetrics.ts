@@ -1,8 +1,9 @@
 import { alignment } from './alignment';
 import { auroc } from './auroc';
-import { bootstrapInterval, type ScoredItemsMetric } from './bootstrap';
+import { percentileBounds } from './bootstrap';
 import { brier } from './brier';
 import { calibrationError } from './calibrationError';
+import { checkpointBootstrap, type ResampledMetric } from './checkpointBootstrap';
 import { checkScoredItems } from './checkScoredItems';
 import { SingleClassError } from './singleClassError';
 
@@ -46,8 +47,9 @@ export type MetricName = 'auroc' | 'ece' | 'alignment' | 'brier';
 
 /**
  * AUROC, ECE, Alignment and Brier (the core metric functions, each documenting its formula)
- * with 95 % percentile-bootstrap intervals (bootstrapInterval; AUROC resamples with one class
- * only are skipped there). Small label sets are where intervals matter most, so they are always
+ * with 95 % percentile-bootstrap intervals (bootstrapInterval's, computed in one pass over
+ * shared resamples by checkpointBootstrap with identical results; AUROC resamples with one class
+ * only are skipped). Small label sets are where intervals matter most, so they are always
  * computed unless `resamples` is 0.
  * Errors: checkScoredItems' RangeErrors (empty input, lengths differ, confidence outside [0, 1],
  * label not 0/1).
@@ -61,28 +63,45 @@ export function checkpointMetrics(confidences: ArrayLike<number>, correct: Array
   const resamples = options.resamples ?? 1000;
   const seed = options.seed ?? 42;
   if (!Number.isSafeInteger(resamples) || resamples < 0) throw new RangeError(`resamples must be a non-negative integer, got ${resamples}`);
-  const withIntervals = new Set<MetricName>(options.intervals ?? ['auroc', 'ece', 'alignment', 'brier']);
-  const interval = (name: MetricName, metric: ScoredItemsMetric, scale: number): MetricInterval => {
-    if (resamples === 0 || !withIntervals.has(name)) {
-      const value = metric(Array.from(confidences), Array.from(correct)) * scale;
-      return { value, lower: value, upper: value };
-    }
-    const result = bootstrapInterval(confidences, correct, metric, { resamples, seed });
-    return { value: result.estimate * scale, lower: result.lower * scale, upper: result.upper * scale };
+  const paperEce = options.paperEce ?? false;
+  const estimates: Record<MetricName, number | null> = {
+    auroc: definedOrNull(() => auroc(confidences, correct)),
+    ece: calibrationError(confidences, correct, { paperCompatible: paperEce }),
+    alignment: alignment(confidences, correct).accuracy,
+    brier: brier(confidences, correct),
   };
-  let area: MetricInterval | null = null;
-  try {
-    area = interval('auroc', auroc, 100);
-  } catch (error) {
-    if (!(error instanceof SingleClassError)) throw error;
-  }
+  // An undefined AUROC has no interval either (bootstrapInterval refuses its estimate).
+  const withIntervals = (options.intervals ?? ALL_METRICS).filter((name) => estimates[name] !== null);
+  const resampled: Partial<Record<MetricName, ResampledMetric>> =
+    resamples === 0 || withIntervals.length === 0 ? {} : checkpointBootstrap(confidences, correct, { resamples, seed, paperEce, metrics: withIntervals });
+  const interval = (name: MetricName, scale: number): MetricInterval => {
+    const value = (estimates[name] as number) * scale;
+    const values = resampled[name];
+    if (values === undefined) return { value, lower: value, upper: value };
+    if (values.values.length === 0) throw new Error(`bootstrap: all ${resamples} resamples had a single correctness class; no interval`);
+    const bounds = percentileBounds(values.values, INTERVAL_LEVEL);
+    return { value, lower: bounds.lower * scale, upper: bounds.upper * scale };
+  };
   return {
     n: confidences.length,
-    auroc: area,
-    ece: interval('ece', (c, y) => calibrationError(c, y, { paperCompatible: options.paperEce ?? false }), 1),
-    alignment: interval('alignment', (c, y) => alignment(c, y).accuracy, 100),
-    brier: interval('brier', brier, 1),
+    auroc: estimates.auroc === null ? null : interval('auroc', 100),
+    ece: interval('ece', 1),
+    alignment: interval('alignment', 100),
+    brier: interval('brier', 1),
   };
+}
+
+const ALL_METRICS: readonly MetricName[] = ['auroc', 'ece', 'alignment', 'brier'];
+/** bootstrapInterval's default coverage, which the intervals have always used. */
+const INTERVAL_LEVEL = 0.95;
+
+function definedOrNull(metric: () => number): number | null {
+  try {
+    return metric();
+  } catch (error) {
+    if (error instanceof SingleClassError) return null;
+    throw error;
+  }
 }
 
 /**

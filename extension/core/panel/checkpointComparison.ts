@@ -35,26 +35,39 @@ export interface CheckpointComparisonOptions {
  * metrics (below 2 items).
  */
 export function checkpointComparison(questions: Iterable<QuestionRecord>, options: CheckpointComparisonOptions): CheckpointComparisonRow[] {
-  const minItems = options.minItems ?? 2;
-  const confidences = new Map<string, number[]>(options.headIds.map((id) => [id, []]));
-  const labels = new Map<string, number[]>(options.headIds.map((id) => [id, []]));
+  return comparisonItems(questions, options.headIds).map((items) => comparisonRow(items, options));
+}
+
+/** One head's labelled items, in journal order: everything its comparison row depends on. */
+export interface HeadItems {
+  headId: string;
+  confidences: number[];
+  labels: number[];
+}
+
+/** Each head's items as checkpointComparison defines them, in `headIds` order. */
+export function comparisonItems(questions: Iterable<QuestionRecord>, headIds: readonly string[]): HeadItems[] {
+  const byHead = new Map<string, HeadItems>(headIds.map((headId) => [headId, { headId, confidences: [], labels: [] }]));
+  const heads = [...byHead.values()];
   for (const question of questions) {
     if (question.label === null) continue;
-    for (const id of options.headIds) {
-      const score = question.scores[id];
+    for (const head of heads) {
+      const score = question.scores[head.headId];
       if (score === undefined) continue;
-      (confidences.get(id) as number[]).push(score);
-      (labels.get(id) as number[]).push(question.label.label);
+      head.confidences.push(score);
+      head.labels.push(question.label.label);
     }
   }
-  return options.headIds.map((headId) => {
-    const c = confidences.get(headId) as number[];
-    const y = labels.get(headId) as number[];
-    if (c.length < minItems) {
-      return { headId, n: c.length, metrics: null, bins: c.length === 0 ? emptyBins() : reliabilityBins(c, y) };
-    }
-    return { headId, n: c.length, metrics: checkpointMetrics(c, y, { resamples: options.resamples ?? 200, seed: 42 }), bins: reliabilityBins(c, y) };
-  });
+  return headIds.map((headId) => byHead.get(headId) as HeadItems);
+}
+
+/** One head's row from its items (checkpointComparison's definition). */
+export function comparisonRow(items: HeadItems, options: Pick<CheckpointComparisonOptions, 'resamples' | 'minItems'>): CheckpointComparisonRow {
+  const { headId, confidences: c, labels: y } = items;
+  if (c.length < (options.minItems ?? 2)) {
+    return { headId, n: c.length, metrics: null, bins: c.length === 0 ? emptyBins() : reliabilityBins(c, y) };
+  }
+  return { headId, n: c.length, metrics: checkpointMetrics(c, y, { resamples: options.resamples ?? 200, seed: 42 }), bins: reliabilityBins(c, y) };
 }
 
 function emptyBins(): ReliabilityBin[] {

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { foldJournal, type JournalState } from '../../../extension/core/journal/foldJournal';
 import type { JournalEvent } from '../../../extension/core/journal/journalEvent';
 import { createSeededRandom } from '../../../extension/core/math/seededRandom';
+import { comparisonRow } from '../../../extension/core/panel/checkpointComparison';
+import type { ComparisonRowFunction } from '../../../extension/core/panel/comparisonCache';
 import { PanelController, type PanelOutcome } from '../../../extension/core/panelController';
 import { ANSWER_EXCERPT_LENGTH, MAX_HISTORY_PAGE, parseHostMessage, PROTOCOL_VERSION, type HistoryFilter, type LabelFilter } from '../../../extension/core/protocol';
 
@@ -140,6 +142,33 @@ test('undo with no id targets the latest active label; with an id, that label; t
   assert.deepEqual(panel.snapshotMessage(after).snapshot.counts, { questions: 3, labelled: 0, right: 0, wrong: 0 });
   const nothing = panel.handle({ protocolVersion: v, type: 'undo', labelEventId: null }, after);
   assert.deepEqual(nothing.replies, [{ protocolVersion: v, type: 'error', reason: 'there is no label to undo' }]);
+});
+
+test('snapshots reuse the comparison until labels change, and never share objects with it', () => {
+  const computed: string[] = [];
+  const deps = { newId: () => 'x', now: () => time(0), log: () => undefined, resamples: 20 };
+  const counting: ComparisonRowFunction = (items, options) => {
+    computed.push(items.headId);
+    return comparisonRow(items, options);
+  };
+  const panel = new PanelController({ ...deps, comparisonRow: counting });
+  const fresh = (state: JournalState) => new PanelController(deps).snapshotMessage(state).snapshot.comparison;
+  const events = smallJournal();
+  const first = panel.snapshotMessage(foldJournal(events)).snapshot.comparison;
+  assert.deepEqual(computed, ['eli', 'elical', 'elical-2']);
+  // A message's copy may be changed by its receiver without reaching the next snapshot.
+  (first[0].metrics as { brier: { value: number } }).brier.value = -1;
+  first[0].bins[0].count = -1;
+  const asked = [...events, { schemaVersion: 1, type: 'question-scored', id: 'q4', time: time(12), question: 'Capital of Chile?', model: 'demo', scores: { eli: 0.7, elical: 0.6, 'elical-2': 0.65 }, runtime: 'cpu' } as JournalEvent];
+  const afterQuestion = panel.snapshotMessage(foldJournal(asked)).snapshot.comparison;
+  assert.deepEqual(computed, ['eli', 'elical', 'elical-2'], 'an unlabelled question computes nothing');
+  assert.deepEqual(afterQuestion, fresh(foldJournal(asked)));
+  const outcome = panel.handle({ protocolVersion: v, type: 'label', questionId: 'q4', label: 1 }, foldJournal(asked));
+  const labelledState = foldJournal([...asked, ...outcome.append]);
+  const afterLabel = panel.snapshotMessage(labelledState).snapshot.comparison;
+  assert.deepEqual(computed, ['eli', 'elical', 'elical-2', 'eli', 'elical', 'elical-2'], 'a label recomputes the heads that scored the question');
+  assert.deepEqual(afterLabel, fresh(labelledState));
+  assert.deepEqual(afterLabel.map((row) => row.n), [3, 3, 1]);
 });
 
 test('history pages over 1,000 questions equal an independent filter-then-slice, newest first', () => {

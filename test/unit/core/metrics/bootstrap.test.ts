@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bootstrapInterval, type ScoredItemsMetric } from '../../../../extension/core/metrics/bootstrap';
+import { bootstrapInterval, percentileBounds, type ScoredItemsMetric } from '../../../../extension/core/metrics/bootstrap';
 import { auroc } from '../../../../extension/core/metrics/auroc';
 import { calibrationError } from '../../../../extension/core/metrics/calibrationError';
 import { alignment } from '../../../../extension/core/metrics/alignment';
@@ -100,4 +100,10 @@ test('bootstrapInterval: bad options, single-class originals and other metric er
     { resamples: 50 },
   );
   assert.ok(result.lower <= result.upper);
+});
+
+test('percentileBounds: doc example, the values of bootstrapInterval\'s example, sorted in place', () => {
+  const values = [1, 0.5, 0.5, 0.5];
+  assert.deepEqual(percentileBounds(values, 0.5), { lower: 0.5, upper: 0.625 });
+  assert.deepEqual(values, [0.5, 0.5, 0.5, 1]);
 });
