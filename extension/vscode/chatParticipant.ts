@@ -22,6 +22,8 @@ import {
   SCORING_PROGRESS,
 } from '../core/chatFlow';
 import { type AnswerSource, JOURNAL_SCHEMA_VERSION } from '../core/journal/journalEvent';
+// The answer shown is generated exactly as the greedy answer N-Prob and elicitation read.
+import { ANSWER_REPETITION_PENALTY } from '../core/elicitation/sampleAnswers';
 import type { ConfidenceScore } from '../core/scoring/confidenceScorer';
 import { IncrementalDecoder } from '../core/scoring/incrementalDecoder';
 import { StreamingAnswerEscaper } from '../core/streamingAnswerEscaper';
@@ -35,9 +37,6 @@ import type { RemoteTokenStore } from './remoteTokenStore';
 import type { ElicalSettings } from './settings';
 
 export const CHAT_PARTICIPANT_ID = 'elical.confidence';
-
-/** Repetition penalty of the greedy answer (elical.md, N-Prob's setting): the answer scored is the answer shown. */
-const ANSWER_REPETITION_PENALTY = 1.05;
 
 /** Longest answer journalled, in characters: keeps each event far below the journal's 1 MiB line limit. */
 const MAX_JOURNALLED_ANSWER = 100_000;

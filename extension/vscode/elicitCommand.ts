@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { pickBadgeHead } from '../core/chatFlow';
 import { DEFAULT_JUDGE } from '../core/elicitation/answerJudge';
-import { elicitEliOnlyHead, distinctQuestions, MIN_ELICIT_QUESTIONS, type ElicitResult } from '../core/elicitation/elicitEliOnlyHead';
+import { elicitEliOnlyHead, distinctQuestions, MIN_ELICIT_QUESTIONS, MIN_ELICIT_SAMPLES, type ElicitResult } from '../core/elicitation/elicitEliOnlyHead';
 import { judgeByName } from '../core/elicitation/judgeByName';
 import { AnsweringAborted } from '../core/elicitation/sampleAnswers';
 import { JOURNAL_SCHEMA_VERSION, type JournalEvent } from '../core/journal/journalEvent';
@@ -55,10 +55,7 @@ async function pickQuestions(journal: LabelJournal): Promise<{ questions: string
   if (picked.id === 'journal') return { questions: past, from: 'your past questions' };
   const files = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'Questions (JSONL)': ['jsonl', 'json'] }, openLabel: 'Elicit from these questions' });
   if (files === undefined || files.length === 0) return null;
-  const path = files[0].fsPath;
-  // A malformed line stops here with its line number, before any model work.
-  const questions = parseQuestionLines(await readFile(path, 'utf8'), path).map((item) => item.question);
-  return { questions: distinctQuestions(questions), from: path };
+  return questionsFromFile(files[0].fsPath);
 }
 
 /** Metrics of `predict` on the labelled questions, or null when there are too few labels to mean anything. */
@@ -74,15 +71,36 @@ async function metricsOnLabels(model: LoadedModel, journal: LabelJournal, heads:
   return result;
 }
 
-export async function runElicit(deps: ElicitDeps): Promise<void> {
+/**
+ * Arguments for running the command from a keybinding, task or test without the pickers:
+ * `{ questionsFile?: string, samples?: number }`; anything else is ignored and the pickers ask.
+ */
+export function elicitArguments(value: unknown): { questionsFile: string | null; samples: number | null } {
+  if (typeof value !== 'object' || value === null) return { questionsFile: null, samples: null };
+  const record = value as Record<string, unknown>;
+  const samples = record.samples;
+  return {
+    questionsFile: typeof record.questionsFile === 'string' && record.questionsFile !== '' ? record.questionsFile : null,
+    samples: typeof samples === 'number' && Number.isInteger(samples) && samples >= MIN_ELICIT_SAMPLES && samples <= 100 ? samples : null,
+  };
+}
+
+async function questionsFromFile(path: string): Promise<{ questions: string[]; from: string }> {
+  // A malformed line stops here with its line number, before any model work.
+  const questions = parseQuestionLines(await readFile(path, 'utf8'), path).map((item) => item.question);
+  return { questions: distinctQuestions(questions), from: path };
+}
+
+export async function runElicit(deps: ElicitDeps, args?: unknown): Promise<void> {
   const { journal, log } = deps;
-  const chosen = await pickQuestions(journal);
+  const given = elicitArguments(args);
+  const chosen = given.questionsFile !== null ? await questionsFromFile(given.questionsFile) : await pickQuestions(journal);
   if (chosen === null) return;
   if (chosen.questions.length < MIN_ELICIT_QUESTIONS) {
     void vscode.window.showWarningMessage(`EliCal: elicitation needs at least ${MIN_ELICIT_QUESTIONS} distinct questions; ${chosen.from} has ${chosen.questions.length}. Ask @confidence more questions, or pick a questions file.`);
     return;
   }
-  const samplesPick = await vscode.window.showQuickPick(SAMPLE_CHOICES, { title: 'EliCal: elicit from self-consistency (2/2)', placeHolder: `Sampled answers per question, for ${chosen.questions.length} questions` });
+  const samplesPick = given.samples !== null ? { samples: given.samples } : await vscode.window.showQuickPick(SAMPLE_CHOICES, { title: 'EliCal: elicit from self-consistency (2/2)', placeHolder: `Sampled answers per question, for ${chosen.questions.length} questions` });
   if (samplesPick === undefined) return;
   const model = await deps.models.get();
   const backbone = model.pkg.manifest.backbone.sha256;

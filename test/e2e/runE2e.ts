@@ -1,17 +1,19 @@
 /**
  * CI's end-to-end run (scripts/e2e.sh builds first): the extension-host suite in a code-server
- * started with the smoke-test driver, then the UI suite in a second code-server without it (the
- * driver suppresses the toasts and dialogs a user sees). Every server is stopped, whatever
+ * started with the smoke-test driver; its untrusted-workspace tests in a second one with
+ * workspace trust on and the workspace left untrusted; then the UI suite in a third code-server
+ * without the driver (the driver suppresses the toasts and dialogs a user sees). Every server is stopped, whatever
  * happens; logs, screenshots and timings stay in test-results/. Ends with the line CI counts:
  * `e2e: N passed, M failed`.
  *
- *   node --import tsx test/e2e/runE2e.ts [--suite extension-host|ui]
+ *   node --import tsx test/e2e/runE2e.ts [--suite extension-host|untrusted-workspace|ui]
  */
 import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runExtensionHostSuite } from './runExtensionHostSuite';
 import { CodeServer, REPO_ROOT } from './support/codeServer';
 import type { SuiteResult } from './support/suiteResult';
+import { UNTRUSTED_WORKSPACE_SETTINGS } from './suite/untrustedWorkspaceSettings';
 import { runUiSuite } from './ui/runUiSuite';
 
 const RESULTS = join(REPO_ROOT, 'test-results', 'e2e');
@@ -39,7 +41,7 @@ function baseSettings(): Record<string, unknown> {
 
 const running = new Set<CodeServer>();
 
-async function withServer<T>(name: string, options: { extensions: string[]; smokeTestDriver: boolean; settings: Record<string, unknown> }, use: (server: CodeServer) => Promise<T>): Promise<{ result: T; startMs: number }> {
+async function withServer<T>(name: string, options: { extensions: string[]; smokeTestDriver: boolean; settings: Record<string, unknown>; workspaceTrust?: boolean; env?: Record<string, string> }, use: (server: CodeServer) => Promise<T>): Promise<{ result: T; startMs: number }> {
   const root = join(WORK, name);
   rmSync(root, { recursive: true, force: true });
   const server = await CodeServer.start({
@@ -47,7 +49,8 @@ async function withServer<T>(name: string, options: { extensions: string[]; smok
     extensions: options.extensions,
     userSettings: options.settings,
     smokeTestDriver: options.smokeTestDriver,
-    env: { ELICAL_E2E_USER_DATA_DIR: join(root, 'user'), ELICAL_E2E_MODEL_DIR: FIXTURE_MODEL },
+    workspaceTrust: options.workspaceTrust,
+    env: { ELICAL_E2E_USER_DATA_DIR: join(root, 'user'), ELICAL_E2E_MODEL_DIR: FIXTURE_MODEL, ...options.env },
   });
   running.add(server);
   console.log(`== ${name}: code-server healthy on ${server.url} after ${(server.startMs / 1000).toFixed(1)} s`);
@@ -62,17 +65,21 @@ async function withServer<T>(name: string, options: { extensions: string[]; smok
   }
 }
 
-function freshWorkspace(name: string): string {
+function freshWorkspace(name: string, workspaceSettings?: Record<string, unknown>): string {
   const folder = join(WORK, `${name}-workspace`);
   rmSync(folder, { recursive: true, force: true });
   mkdirSync(folder, { recursive: true });
   writeFileSync(join(folder, 'README.md'), '# EliCal end-to-end workspace\n');
+  if (workspaceSettings !== undefined) {
+    mkdirSync(join(folder, '.vscode'));
+    writeFileSync(join(folder, '.vscode', 'settings.json'), `${JSON.stringify(workspaceSettings, null, 2)}\n`);
+  }
   return folder;
 }
 
 async function main(): Promise<number> {
   const only = process.argv.includes('--suite') ? process.argv[process.argv.indexOf('--suite') + 1] : 'all';
-  if (!['all', 'extension-host', 'ui'].includes(only)) throw new Error(`--suite must be extension-host or ui, got ${only}`);
+  if (!['all', 'extension-host', 'untrusted-workspace', 'ui'].includes(only)) throw new Error(`--suite must be extension-host, untrusted-workspace or ui, got ${only}`);
   for (const [path, how] of [
     [join(REPO_ROOT, 'dist/extension.js'), 'npm run build'],
     [join(REPO_ROOT, 'dist/test/suite/index.js'), 'node scripts/buildE2e.mjs'],
@@ -104,6 +111,17 @@ async function main(): Promise<number> {
         runExtensionHostSuite(server, freshWorkspace('extension-host'), RESULTS),
       );
       timings.extensionHostServerStartMs = startMs;
+      return result;
+    });
+  }
+  if (only === 'all' || only === 'untrusted-workspace') {
+    await guard('untrusted-workspace', async () => {
+      // Trust on, never prompted: the workspace opens in restricted mode, as an unknown clone would.
+      const settings = { ...baseSettings(), 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.emptyWindow': false };
+      const { result, startMs } = await withServer('untrusted-workspace', { extensions: [TEST_MODEL_VSIX], smokeTestDriver: true, settings, workspaceTrust: true, env: { ELICAL_E2E_SCENARIO: 'untrusted-workspace' } }, (server) =>
+        runExtensionHostSuite(server, freshWorkspace('untrusted-workspace', UNTRUSTED_WORKSPACE_SETTINGS), RESULTS, 'untrusted-workspace'),
+      );
+      timings.untrustedWorkspaceServerStartMs = startMs;
       return result;
     });
   }

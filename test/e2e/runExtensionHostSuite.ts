@@ -18,10 +18,10 @@ const SUITE_TIMEOUT_MS = 15 * 60_000;
 /** Lines of VS Code's own agent host that repeat every second without a GitHub sign-in: kept in the log, not echoed. */
 const NOISE = /^\[AgentHost\] No signed-in session/;
 
-export async function runExtensionHostSuite(server: CodeServer, workspace: string, resultsDir: string): Promise<SuiteResult> {
+export async function runExtensionHostSuite(server: CodeServer, workspace: string, resultsDir: string, name = 'extension-host'): Promise<SuiteResult> {
   const started = performance.now();
-  const logFile = join(resultsDir, 'extension-host-suite.log');
-  const consoleFile = join(resultsDir, 'extension-host-suite.browser-console.log');
+  const logFile = join(resultsDir, `${name}-suite.log`);
+  const consoleFile = join(resultsDir, `${name}-suite.browser-console.log`);
   writeFileSync(logFile, '');
   writeFileSync(consoleFile, '');
   let output = '';
@@ -48,7 +48,7 @@ export async function runExtensionHostSuite(server: CodeServer, workspace: strin
     await page.goto(url);
     const timeout = new Promise<'timeout'>((resolveTimeout) => setTimeout(() => resolveTimeout('timeout'), SUITE_TIMEOUT_MS).unref());
     const code = await Promise.race([exited, timeout]);
-    await page.screenshot({ path: join(resultsDir, 'extension-host-suite-end.png') }).catch(() => undefined);
+    await page.screenshot({ path: join(resultsDir, `${name}-suite-end.png`) }).catch(() => undefined);
     const counts = parseSuiteCounts(output, SUMMARY_PREFIX);
     const failures: string[] = [];
     if (code === 'timeout') failures.push(`the suite did not finish within ${SUITE_TIMEOUT_MS / 60_000} minutes (log: ${logFile})`);
@@ -56,7 +56,7 @@ export async function runExtensionHostSuite(server: CodeServer, workspace: strin
     else if (counts.failed > 0) failures.push(`${counts.failed} tests failed; see ${logFile}`);
     if (code !== 'timeout' && code !== 0 && counts !== null && counts.failed === 0) failures.push(`the suite exited with ${code} although no test failed; see ${logFile}`);
     return {
-      name: 'extension-host',
+      name,
       passed: counts?.passed ?? 0,
       // A suite that never reported counts is one failure, never a silent zero.
       failed: counts === null ? 1 : counts.failed + (failures.length > 0 && counts.failed === 0 ? 1 : 0),

@@ -12,9 +12,11 @@
 import Mocha from 'mocha';
 import { activationTests } from './activation.test';
 import { chatParticipantTests } from './chatParticipant.test';
+import { elicitTests } from './elicit.test';
 import { labelJournalTests } from './labelJournal.test';
 import { retrainTests } from './retrain.test';
 import { settingsTests } from './settings.test';
+import { untrustedWorkspaceTests } from './untrustedWorkspace.test';
 
 /** Start of the line that reports the counts; test/e2e/support/suiteResult.ts parses it. */
 export const SUMMARY_PREFIX = 'extension-host suite:';
@@ -25,11 +27,16 @@ const TEST_TIMEOUT_MS = 120_000;
 export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: TEST_TIMEOUT_MS, reporter: 'spec' });
   mocha.suite.emit('pre-require', globalThis, 'elical-e2e-suite', mocha);
-  activationTests();
-  chatParticipantTests();
-  labelJournalTests();
-  settingsTests();
-  retrainTests();
+  // The runner starts a second, restricted-mode server for the untrusted-workspace tests alone.
+  if (process.env.ELICAL_E2E_SCENARIO === 'untrusted-workspace') untrustedWorkspaceTests();
+  else {
+    activationTests();
+    chatParticipantTests();
+    labelJournalTests();
+    settingsTests();
+    retrainTests();
+    elicitTests();
+  }
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {
       const stats = runner.stats;

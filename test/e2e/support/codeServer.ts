@@ -26,6 +26,8 @@ export interface CodeServerOptions {
   userSettings: Record<string, unknown>;
   /** Run extension tests handed over in the URL (`extensionTestsPath`): toasts and dialogs are then suppressed. */
   smokeTestDriver: boolean;
+  /** Keep VS Code's workspace trust on (default off, so no trust prompt covers the workbench). */
+  workspaceTrust?: boolean;
   /** Extra environment for the server and so for its extension hosts. */
   env?: Record<string, string>;
   /** Port to listen on; 0 picks a free one. */
@@ -112,7 +114,7 @@ export class CodeServer {
       'none',
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      ...(options.workspaceTrust === true ? [] : ['--disable-workspace-trust']),
       '--reconnection-grace-time',
       String(RECONNECTION_GRACE_S),
       // Built-in Copilot Chat asks to sign in; the suites bring their own language model.

@@ -1,19 +1,24 @@
 /**
  * The UI suite: a user's path through the installed VSIX in code-server's workbench, in headless
  * Chromium. Ask `@confidence` in the chat, see the badge before the answer, click Wrong, open
- * the panel and find the labelled row, then label a second answer with the keyboard alone. Each
- * label is also checked in the journal file, so a UI that only looks right fails.
+ * the panel and find the labelled row, then label a second answer with the keyboard alone. Then
+ * labels arrive from a second window (appended to the shared journal file), the user retrains
+ * and promotes EliCal from the notification, and the panel's comparison table, reliability
+ * diagram and calibration history must show the new checkpoints once it has scored labelled
+ * questions. Each label is also checked in the journal file, so a UI that only looks right fails.
  */
 import * as assert from 'node:assert/strict';
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { JournalEvent, LabelGivenEvent, QuestionScoredEvent } from '../../../extension/core/journal/journalEvent';
+import { randomUUID } from 'node:crypto';
+import { JOURNAL_SCHEMA_VERSION, type HeadPromotedEvent, type HeadTrainedEvent, type JournalEvent, type LabelGivenEvent, type QuestionScoredEvent } from '../../../extension/core/journal/journalEvent';
 import { JournalFile } from '../../../extension/node/journalFile';
 import { testModelAnswer, TEST_MODEL_NAME } from '../testModelExtension/testModelAnswer';
 import type { CodeServer } from '../support/codeServer';
 import { launchChromium } from '../support/launchChromium';
 import type { SuiteResult } from '../support/suiteResult';
 import { runUiSteps } from './uiSteps';
+import type { Page } from 'playwright-core';
 import { chatView, lastResponse, panelFrame, runCommand, sendChat, waitForWorkbench, WORKBENCH_TIMEOUT_MS } from './workbench';
 
 const FIRST_QUESTION = 'What is the capital of Peru?';
@@ -21,9 +26,50 @@ const SECOND_QUESTION = 'What is the capital of Japan?';
 /** The badge line starts with the percentage in bold: "**41%** confidence (medium) · …". */
 const BADGE_PATTERN = /\d{1,3}% confidence \((low|medium|high)\)/;
 
+function journalDir(server: CodeServer): string {
+  return join(server.userDataDir, 'User', 'globalStorage', 'elical.elical-confidence');
+}
+
 async function journal(server: CodeServer): Promise<JournalEvent[]> {
-  const read = await JournalFile.readFile(join(server.userDataDir, 'User', 'globalStorage', 'elical.elical-confidence', 'journal.jsonl'));
+  const read = await JournalFile.readFile(join(journalDir(server), 'journal.jsonl'));
   return read.events;
+}
+
+/** Questions "another window" asked and labelled: with the two of the chat, enough for a retrain (10). */
+const OTHER_WINDOW_QUESTIONS = [
+  'What is the capital of Kenya?', 'Who painted the Mona Lisa?', 'What is the capital of France?', 'Which planet is closest to the Sun?',
+  'What is the capital of Chile?', 'Who discovered penicillin?', 'What is the capital of Spain?', 'Which ocean is the largest?',
+  'What is the capital of Italy?', 'Who wrote Don Quixote?', 'What is the capital of Egypt?', 'Which gas do plants absorb?',
+];
+
+/**
+ * Appends scored, answered and labelled questions to the journal file the way a second VS Code
+ * window does (its own JournalFile on the same path); this window must pick them up by watching.
+ * Scores are the package heads' recorded confidences in that window; capitals are labelled right.
+ */
+async function labelFromAnotherWindow(server: CodeServer, headIds: readonly string[]): Promise<void> {
+  const file = await JournalFile.open(journalDir(server));
+  try {
+    for (const [index, question] of OTHER_WINDOW_QUESTIONS.entries()) {
+      const time = new Date().toISOString();
+      const questionId = randomUUID();
+      const right = question.includes('capital');
+      const scores = Object.fromEntries(headIds.map((headId, head) => [headId, Math.min(0.95, Math.max(0.05, (right ? 0.6 : 0.35) + 0.03 * ((index + head) % 5)))]));
+      await file.append({ schemaVersion: JOURNAL_SCHEMA_VERSION, type: 'question-scored', id: questionId, time, question, model: 'tiny-llama-fixture', scores, runtime: 'cpu' });
+      await file.append({ schemaVersion: JOURNAL_SCHEMA_VERSION, type: 'answer-shown', id: randomUUID(), time, questionId, answer: testModelAnswer(question), source: 'vscode-lm' });
+      await file.append({ schemaVersion: JOURNAL_SCHEMA_VERSION, type: 'label-given', id: randomUUID(), time, questionId, label: right ? 1 : 0, source: 'chat-button' });
+    }
+  } finally {
+    await file.close();
+  }
+}
+
+/** Asks in the chat, waits for the answer, and clicks Right or Wrong under it; returns when the label is journalled. */
+async function askAndLabel(page: Page, server: CodeServer, question: string, button: 'Right' | 'Wrong'): Promise<void> {
+  await sendChat(page, `@confidence ${question}`);
+  await poll(`the answer to ${question}`, async () => (((await lastResponse(page).textContent()) ?? '').includes(testModelAnswer(question)) ? true : undefined), 120_000);
+  await lastResponse(page).getByRole('button', { name: button }).click();
+  await poll(`the label of ${question}`, () => labelFor(server, question));
 }
 
 async function poll<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
@@ -54,6 +100,7 @@ export async function runUiSuite(server: CodeServer, workspace: string, dirs: { 
     page.setDefaultTimeout(60_000);
     const log = (line: string): void => console.log(line);
     const response = () => lastResponse(page);
+    const newHeads: string[] = [];
 
     return await runUiSteps('ui', page, dirs.screenshots, [
       {
@@ -136,6 +183,55 @@ export async function runUiSuite(server: CodeServer, workspace: string, dirs: { 
           const row = panelFrame(page).locator('section[aria-label="Question history"] li.row', { hasText: SECOND_QUESTION });
           await row.waitFor({ state: 'visible', timeout: WORKBENCH_TIMEOUT_MS });
           await poll('the row to show right', async () => ((await row.locator('.label').textContent())?.trim() === 'right' ? true : undefined));
+        },
+      },
+      {
+        name: 'labels-from-another-window',
+        run: async () => {
+          const scored = (await journal(server)).find((event): event is QuestionScoredEvent => event.type === 'question-scored');
+          assert.ok(scored !== undefined, 'the chat turns journalled their scores');
+          await labelFromAnotherWindow(server, Object.keys(scored.scores));
+          const labelled = 2 + OTHER_WINDOW_QUESTIONS.length;
+          await panelFrame(page).locator('section[aria-label="Latest question"]', { hasText: `${labelled} labelled` }).waitFor({ state: 'visible', timeout: WORKBENCH_TIMEOUT_MS });
+        },
+      },
+      {
+        name: 'retrain-and-promote-elical',
+        run: async () => {
+          const before = (await journal(server)).length;
+          await runCommand(page, 'EliCal: Retrain Calibration');
+          const toast = page.locator('.notification-toast', { hasText: 'retrained on' });
+          await toast.waitFor({ state: 'visible', timeout: 180_000 });
+          await page.screenshot({ path: join(dirs.screenshots, '09a-retrain-notification.png') });
+          await toast.getByRole('button', { name: 'Promote EliCal' }).click();
+          const promoted = await poll('the promotion in the journal', async () => (await journal(server)).slice(before).find((event): event is HeadPromotedEvent => event.type === 'head-promoted'));
+          const trained = (await journal(server)).slice(before).filter((event): event is HeadTrainedEvent => event.type === 'head-trained');
+          assert.deepEqual(trained.map((event) => event.family).sort(), ['cal-only', 'elical']);
+          assert.equal(promoted.headId, trained.find((event) => event.family === 'elical')?.headId);
+          newHeads.push(...trained.map((event) => event.headId));
+        },
+      },
+      {
+        name: 'comparison-and-diagram-show-new-checkpoints',
+        run: async () => {
+          // A head is measured only on questions it scored when they were asked: ask and label two.
+          await runCommand(page, 'Chat: Open Chat');
+          await askAndLabel(page, server, 'What is the capital of Peru? Answer in one word.', 'Right');
+          await askAndLabel(page, server, 'Who wrote Hamlet?', 'Wrong');
+          await runCommand(page, 'EliCal: Open Panel');
+          const frame = panelFrame(page);
+          const comparisonSection = frame.locator('section[aria-label="Checkpoint comparison"]');
+          for (const headId of newHeads) {
+            const row = comparisonSection.locator('tbody tr', { has: frame.locator('th', { hasText: headId }) });
+            await row.waitFor({ state: 'visible', timeout: WORKBENCH_TIMEOUT_MS });
+            const cells = await row.locator('td').allTextContents();
+            assert.equal(cells[0], '2', `${headId} is measured on the 2 questions it scored: ${cells.join(' | ')}`);
+            assert.notEqual(cells[1], 'too few labels', `${headId} has metrics: ${cells.join(' | ')}`);
+            await comparisonSection.locator('svg text.legend', { hasText: `${headId} (n 2)` }).waitFor({ state: 'visible' });
+            assert.ok((await comparisonSection.locator('svg circle title', { hasText: `${headId}:` }).count()) >= 1, `${headId} has points in the reliability diagram`);
+            await frame.locator('section[aria-label="Calibration history"] tbody tr', { hasText: headId }).waitFor({ state: 'visible' });
+          }
+          await frame.locator('section[aria-label="Latest question"]', { hasText: `Active checkpoint: ${newHeads.find((id) => id.endsWith('-elical'))}` }).waitFor({ state: 'visible' });
         },
       },
     ], log);
