@@ -17,6 +17,8 @@ import { resolveRemoteEndpoint } from '../node/remote/remoteEndpoint';
 import { reportModelError } from './remoteFallback';
 import { runElicit } from './elicitCommand';
 import { runRetrain } from './retrainCommand';
+import { runDownloadModel } from './downloadModelCommand';
+import { useModelPackage } from './useModelPackage';
 import type { RemoteTokenStore } from './remoteTokenStore';
 import type { ElicalSettings } from './settings';
 
@@ -111,12 +113,10 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
   register('elical.selectModelPackage', async () => {
     const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Use this model package' });
     if (picked === undefined || picked.length === 0) return;
-    // User level: a model path must never come from the workspace without trust.
-    await vscode.workspace.getConfiguration('elical').update('modelPath', picked[0].fsPath, vscode.ConfigurationTarget.Global);
-    await deps.models.close();
-    const model = await deps.models.get();
-    void vscode.window.showInformationMessage(`EliCal: using ${model.pkg.manifest.name} (${model.scorer.headIds.length} checkpoints).`);
+    await useModelPackage(picked[0].fsPath, deps.models);
   });
+
+  register('elical.downloadModel', () => runDownloadModel({ storageDir: context.globalStorageUri.fsPath, models: deps.models, log: deps.log }));
 
   register('elical.selectCheckpoint', async () => {
     const model = await deps.models.get();
@@ -143,7 +143,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
   });
 
   register('elical.retrain', () => runRetrain({ models: deps.models, journal, log: deps.log }));
-  register('elical.elicit', () => runElicit({ models: deps.models, journal, storageDir: context.globalStorageUri.fsPath, log: deps.log }));
+  register('elical.elicit', (args) => runElicit({ models: deps.models, journal, storageDir: context.globalStorageUri.fsPath, log: deps.log }, args));
 
   register('elical.exportLabels', async () => {
     const records = exportHonestyBenchRecords(journal.state);

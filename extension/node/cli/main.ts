@@ -10,6 +10,7 @@ import { serveCommand } from './serveCommand';
 import { tritonRepoCommand } from './tritonRepoCommand';
 import { trainCommand } from './trainCommand';
 import { evalCommand } from './evalCommand';
+import { downloadCommand } from './downloadCommand';
 import { elicitCommand } from './elicitCommand';
 
 const commands: CliCommand[] = [
@@ -22,6 +23,7 @@ const commands: CliCommand[] = [
   tritonRepoCommand,
   trainCommand,
   evalCommand,
+  downloadCommand,
 ];
 
 function usage(): string {
