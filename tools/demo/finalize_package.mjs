@@ -1,7 +1,8 @@
 // Last step of tools/build_demo_model.sh: turns the exported package with its trained heads into
 // the shipped demo package. It writes MODEL_CARD.md (what the model knows and does not, how it
-// was made, data licences, how to rebuild), sets the default head (EliCal-1000 linear: the
-// paper's recommended budget, and the head whose labels a user could realistically provide),
+// was made, data licences, how to rebuild), sets the default head (EliCal-1000 MLP: the
+// paper's recommended budget, the head whose labels a user could realistically provide, and the
+// reference code's head for a frozen backbone),
 // records each head's test metrics from the eval report in the manifest, and refreshes the
 // manifest's sha256 inventory for the card. The caller then loads the package (elical score),
 // which re-checks every hash.
@@ -32,15 +33,22 @@ function writeAtomic(file, text) {
 }
 
 /**
- * The default head: elical-1000-linear when present, else the EliCal linear head with the
- * largest numeric budget, else the first head; null without heads.
+ * The default head, chosen by rule and never by test scores: EliCal at 1,000 labels, preferring
+ * the MLP (elical.md: the reference code's head for a frozen backbone) over the linear head;
+ * without a 1,000-label head, the EliCal head of the largest numeric budget in the same kind
+ * order; else the first head; null without heads.
  */
 export function chooseDefaultHead(heads) {
-  const elicalLinear = heads.filter((h) => h.family === 'elical' && h.kind === 'linear');
-  const exact = elicalLinear.find((h) => h.budget === 1000);
-  if (exact !== undefined) return exact.id;
-  const numeric = elicalLinear.filter((h) => typeof h.budget === 'number').sort((a, b) => b.budget - a.budget);
-  return numeric[0]?.id ?? elicalLinear[0]?.id ?? heads[0]?.id ?? null;
+  const elical = (kind) => heads.filter((h) => h.family === 'elical' && h.kind === kind);
+  for (const kind of ['mlp', 'linear']) {
+    const exact = elical(kind).find((h) => h.budget === 1000);
+    if (exact !== undefined) return exact.id;
+  }
+  for (const kind of ['mlp', 'linear']) {
+    const numeric = elical(kind).filter((h) => typeof h.budget === 'number').sort((a, b) => b.budget - a.budget);
+    if (numeric.length > 0) return numeric[0].id;
+  }
+  return heads.find((h) => h.family === 'elical')?.id ?? heads[0]?.id ?? null;
 }
 
 /** Test metrics of one head from the eval cells: AUROC / Alignment x100 and ECE x100, 1 decimal. */
