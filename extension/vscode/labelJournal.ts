@@ -1,17 +1,21 @@
 /**
  * The user's label journal (extension/node/journalFile.ts) in the extension's global storage,
  * with its folded state kept current: after this window appends, and when another window
- * appends (the file is watched). Reads are serialised, so each byte of the file is folded once.
+ * appends (the file is watched). Reads are serialised, so each byte of the file is folded once,
+ * and only the new events are folded (JournalFolder): what a label click costs grows with the
+ * events it adds, not with the journal.
+ *
+ * `state` is the folder's state, updated in place by later events (its records are replaced, not
+ * changed: see "Sharing" in foldJournal.ts), so read it when needed rather than keeping it.
  */
 import { watch, type FSWatcher } from 'node:fs';
 import * as vscode from 'vscode';
-import { foldJournal, type JournalState } from '../core/journal/foldJournal';
+import { JournalFolder, type JournalState } from '../core/journal/foldJournal';
 import type { JournalEvent } from '../core/journal/journalEvent';
 import { JournalFile } from '../node/journalFile';
 
 export class LabelJournal implements vscode.Disposable {
-  private events: JournalEvent[] = [];
-  private folded: JournalState = foldJournal([]);
+  private readonly folder = new JournalFolder();
   private offset = 0;
   private lines = 0;
   private syncing: Promise<void> = Promise.resolve();
@@ -40,23 +44,23 @@ export class LabelJournal implements vscode.Disposable {
   }
 
   get state(): JournalState {
-    return this.folded;
+    return this.folder.state;
   }
 
   get path(): string {
     return this.file.path;
   }
 
-  /** Appends events (validated by the journal file first: an invalid one writes nothing), then refolds. */
+  /** Appends events (validated by the journal file first: an invalid one writes nothing), then folds what was appended. */
   async append(events: readonly JournalEvent[]): Promise<JournalState> {
-    if (events.length === 0) return this.folded;
+    if (events.length === 0) return this.state;
     if (events.length === 1) await this.file.append(events[0]);
     else await this.file.appendMany(events);
     await this.sync();
-    return this.folded;
+    return this.state;
   }
 
-  /** Reads what was appended since the last read and refolds; serialised. */
+  /** Reads what was appended since the last read (by any window) and folds those events alone; serialised. */
   sync(): Promise<void> {
     this.syncing = this.syncing.then(async () => {
       const update = await this.file.readSince(this.offset, this.lines);
@@ -64,11 +68,8 @@ export class LabelJournal implements vscode.Disposable {
       this.lines = update.lineCount;
       for (const warning of update.warnings) this.log(`journal line ${warning.line}: ${warning.reason}`);
       if (update.events.length === 0) return;
-      const problemsBefore = this.folded.problems.length;
-      this.events.push(...update.events);
-      this.folded = foldJournal(this.events);
-      for (const problem of this.folded.problems.slice(problemsBefore)) this.log(`journal event ${problem.eventId}: ${problem.reason}`);
-      this.changed.fire(this.folded);
+      for (const problem of this.folder.fold(update.events)) this.log(`journal event ${problem.eventId}: ${problem.reason}`);
+      this.changed.fire(this.state);
     }).catch((error: unknown) => this.log(`journal read failed: ${error instanceof Error ? error.message : String(error)}`));
     return this.syncing;
   }

@@ -20,11 +20,32 @@
  * (the first occurrence wins), an answer or label for a question not scored earlier in the file.
  * A head-promoted event whose `previousHeadId` differs from the active head at that point is
  * applied but reported (two windows promoting at once).
+ *
+ * Incremental. JournalFolder applies new events to the state it already holds, and folding A
+ * then B gives a state deep-equal to folding A + B at once (a property test splits random
+ * journals of every event type at random points). That is exact, not approximate, because the
+ * fold depends on file order alone (never on `time`), and every window's events reach every
+ * reader in file order: appends go to the end of the one file (O_APPEND), and a reader reads
+ * the bytes after its last offset (journalFile.ts). So new events are always a suffix of what
+ * was folded and nothing is ever refolded; an event whose `time` is earlier than the ones before
+ * it (another window's clock) folds exactly where it sits in the file, as in a one-shot fold.
+ * A fold call costs time proportional to its events, plus, for an undo, the undo chain it
+ * settles (as in a one-shot fold), plus the labels of the questions whose labels it touches.
+ *
+ * Sharing. A folder's state object and its containers (the `questions` and `heads` maps, the
+ * arrays) are updated in place by later fold calls. Records (questions, labels, undos, answers,
+ * heads, promotions, problems) are never changed once a fold call has returned: a record that
+ * changes (a question's answer or label, a label's or undo's activity) is replaced by a copy in
+ * every container that holds it. So a consumer that keeps records across an await (retrain keeps
+ * the labelled questions it trains on and reads their labels later) keeps a consistent snapshot,
+ * while one that keeps a container sees later events: copy it ([...state.questions.values()])
+ * for a stable view.
  */
 import {
   AnswerSource,
   HeadFamily,
   JournalEvent,
+  JournalEventType,
   LabelSource,
   QuestionScoredEvent,
 } from './journalEvent';
@@ -94,7 +115,7 @@ export interface PromotionRecord {
 }
 
 export interface FoldProblem {
-  /** Position of the event in the folded array (0-based). */
+  /** Position of the event among all the events folded into this state (0-based: file order). */
   index: number;
   eventId: string;
   reason: string;
@@ -117,23 +138,43 @@ export interface JournalState {
   problems: FoldProblem[];
 }
 
+/** Where an accepted or rejected event id was first seen: what duplicate and undo reports name. */
+interface SeenEvent {
+  index: number;
+  type: JournalEventType;
+}
+
+/** An accepted label-given or label-undone: a node of the undo forest. */
 interface UndoNode {
+  eventId: string;
   active: boolean;
   /** For an undo: its target; for a label: null. */
   target: UndoNode | null;
-  /** Accepted undos pointing at this node. */
-  children: string[];
+  /** Accepted undos pointing at this node, in file order. */
+  children: UndoNode[];
   /** How many of `children` are active; the node is active exactly when this is 0. */
   activeChildren: number;
+  /** Index of its record in state.labels (a label) or state.undos (an undo). */
+  listIndex: number;
+  /** For a label: its question and its index in that question's labels; null for an undo. */
+  question: { id: string; index: number } | null;
+  /** True while it is queued in `staleNodes` (its record may lag its activity). */
+  stale: boolean;
 }
 
-function kindOf(event: JournalEvent | undefined): string {
-  return event === undefined ? 'unknown' : event.type;
+/** The first active undo pointing at `node` (what its record's `undoneBy` names), or null. */
+function firstActiveChild(node: UndoNode): string | null {
+  for (const child of node.children) if (child.active) return child.eventId;
+  return null;
 }
 
-/** Folds events in order. Worked example (a test): label l1 on q1, undo u1 of l1, undo u2 of u1 -> q1's label is l1 again; a second undo of u1 is rejected. */
-export function foldJournal(events: readonly JournalEvent[]): JournalState {
-  const state: JournalState = {
+/**
+ * The fold, kept open for more events (see "Incremental" and "Sharing" in the file comment).
+ * Worked example (a test): fold [q1, label l1 on q1] then [undo u1 of l1] -> q1's label is null,
+ * and the l1 record read before the second call still says active (the new state holds a copy).
+ */
+export class JournalFolder {
+  readonly state: JournalState = {
     questions: new Map(),
     labels: [],
     undos: [],
@@ -143,36 +184,45 @@ export function foldJournal(events: readonly JournalEvent[]): JournalState {
     activeHeadId: null,
     problems: [],
   };
-  const seen = new Map<string, number>();
-  const byId = new Map<string, JournalEvent>();
-  const nodes = new Map<string, UndoNode>();
-  const rejectedUndos = new Set<string>();
+  /** Events folded so far (the next event's index). */
+  private count = 0;
+  private readonly seen = new Map<string, SeenEvent>();
+  private readonly nodes = new Map<string, UndoNode>();
+  private readonly rejectedUndos = new Set<string>();
+  /** Records created or copied by the running fold call: nobody holds them yet, so they change in place. */
+  private readonly fresh = new Set<object>();
+  /**
+   * Nodes whose activity or first active child changed in the running call. Their records are
+   * brought up to date once, at the end of the call, so that a long undo chain settled many times
+   * in one call (a one-shot fold) copies nothing and writes each record once.
+   */
+  private readonly staleNodes: UndoNode[] = [];
+  /** Questions whose effective label may have changed in the running call. */
+  private readonly staleQuestions = new Set<string>();
 
-  // Flips activity up an undo chain after a node's active-child count changed. Iterative, so long
-  // chains cannot overflow the stack, and O(1) per level (a count and an object link, no lookups),
-  // because a chain of n undos costs O(n) levels per new undo.
-  const settle = (start: UndoNode): void => {
-    let node: UndoNode | null = start;
-    while (node !== null) {
-      const active = node.activeChildren === 0;
-      if (active === node.active) return;
-      node.active = active;
-      if (node.target !== null) node.target.activeChildren += active ? 1 : -1;
-      node = node.target;
+  /** Folds `events`, the ones after those already folded, in file order; returns the problems they added. */
+  fold(events: readonly JournalEvent[]): FoldProblem[] {
+    const problemsBefore = this.state.problems.length;
+    try {
+      for (const event of events) this.apply(event, this.count++);
+    } finally {
+      this.refreshRecords();
+      this.fresh.clear();
     }
-  };
+    return this.state.problems.slice(problemsBefore);
+  }
 
-  events.forEach((event, index) => {
+  private apply(event: JournalEvent, index: number): void {
+    const { state } = this;
     const reject = (reason: string): void => {
       state.problems.push({ index, eventId: event.id, reason });
     };
-    const first = seen.get(event.id);
+    const first = this.seen.get(event.id);
     if (first !== undefined) {
-      reject(`duplicate event id ${JSON.stringify(event.id)} (first at index ${first}); ignored`);
+      reject(`duplicate event id ${JSON.stringify(event.id)} (first at index ${first.index}); ignored`);
       return;
     }
-    seen.set(event.id, index);
-    byId.set(event.id, event);
+    this.seen.set(event.id, { index, type: event.type });
     switch (event.type) {
       case 'question-scored': {
         const record: QuestionRecord = {
@@ -190,17 +240,19 @@ export function foldJournal(events: readonly JournalEvent[]): JournalState {
         if (event.latencyMs !== undefined) record.latencyMs = event.latencyMs;
         if (event.goldAnswers !== undefined) record.goldAnswers = [...event.goldAnswers];
         state.questions.set(event.id, record);
+        this.fresh.add(record);
         break;
       }
       case 'answer-shown': {
         const question = state.questions.get(event.questionId);
         if (question === undefined) return reject(`answer for question ${JSON.stringify(event.questionId)}, which was not scored earlier; ignored`);
-        question.answer = { eventId: event.id, time: event.time, text: event.answer, source: event.source };
+        this.writableQuestion(question).answer = { eventId: event.id, time: event.time, text: event.answer, source: event.source };
         break;
       }
       case 'label-given': {
-        const question = state.questions.get(event.questionId);
-        if (question === undefined) return reject(`label for question ${JSON.stringify(event.questionId)}, which was not scored earlier; ignored`);
+        const found = state.questions.get(event.questionId);
+        if (found === undefined) return reject(`label for question ${JSON.stringify(event.questionId)}, which was not scored earlier; ignored`);
+        const question = this.writableQuestion(found);
         const record: LabelRecord = {
           eventId: event.id,
           questionId: event.questionId,
@@ -211,30 +263,53 @@ export function foldJournal(events: readonly JournalEvent[]): JournalState {
           undoneBy: null,
         };
         if (event.originalSource !== undefined) record.originalSource = event.originalSource;
+        this.nodes.set(event.id, {
+          eventId: event.id,
+          active: true,
+          target: null,
+          children: [],
+          activeChildren: 0,
+          listIndex: state.labels.length,
+          question: { id: question.id, index: question.labels.length },
+          stale: false,
+        });
         state.labels.push(record);
         question.labels.push(record);
-        nodes.set(event.id, { active: true, target: null, children: [], activeChildren: 0 });
+        this.fresh.add(record);
+        this.staleQuestions.add(question.id);
         break;
       }
       case 'label-undone': {
-        const target = nodes.get(event.targetId);
+        const target = this.nodes.get(event.targetId);
         if (target === undefined) {
-          rejectedUndos.add(event.id);
-          const targetEvent = byId.get(event.targetId);
-          if (rejectedUndos.has(event.targetId)) return reject(`undo of ${JSON.stringify(event.targetId)}, an undo that was itself rejected; ignored`);
+          this.rejectedUndos.add(event.id);
+          const targetEvent = this.seen.get(event.targetId);
+          if (this.rejectedUndos.has(event.targetId)) return reject(`undo of ${JSON.stringify(event.targetId)}, an undo that was itself rejected; ignored`);
           if (targetEvent === undefined) return reject(`undo of ${JSON.stringify(event.targetId)}, which is not an earlier event; ignored`);
-          return reject(`undo of ${JSON.stringify(event.targetId)}, a ${kindOf(targetEvent)} event (only labels and undos can be undone); ignored`);
+          return reject(`undo of ${JSON.stringify(event.targetId)}, a ${targetEvent.type} event (only labels and undos can be undone); ignored`);
         }
         if (!target.active) {
-          rejectedUndos.add(event.id);
-          const by = target.children.find((child) => nodes.get(child)?.active === true);
-          return reject(`undo of ${JSON.stringify(event.targetId)}, which is already undone${by === undefined ? '' : ` by ${JSON.stringify(by)}`}; ignored`);
+          this.rejectedUndos.add(event.id);
+          const by = firstActiveChild(target);
+          return reject(`undo of ${JSON.stringify(event.targetId)}, which is already undone${by === null ? '' : ` by ${JSON.stringify(by)}`}; ignored`);
         }
-        nodes.set(event.id, { active: true, target, children: [], activeChildren: 0 });
-        target.children.push(event.id);
+        const node: UndoNode = {
+          eventId: event.id,
+          active: true,
+          target,
+          children: [],
+          activeChildren: 0,
+          listIndex: state.undos.length,
+          question: null,
+          stale: false,
+        };
+        this.nodes.set(event.id, node);
+        target.children.push(node);
         target.activeChildren += 1;
-        settle(target);
-        state.undos.push({ eventId: event.id, time: event.time, targetId: event.targetId, active: true, undoneBy: null });
+        this.settle(target);
+        const record: UndoRecord = { eventId: event.id, time: event.time, targetId: event.targetId, active: true, undoneBy: null };
+        state.undos.push(record);
+        this.fresh.add(record);
         break;
       }
       case 'head-trained': {
@@ -267,15 +342,70 @@ export function foldJournal(events: readonly JournalEvent[]): JournalState {
         throw new Error(`unhandled journal event ${JSON.stringify(unreachable)}`);
       }
     }
-  });
+  }
 
-  const undoneBy = (id: string): string | null => nodes.get(id)?.children.find((child) => nodes.get(child)?.active === true) ?? null;
-  for (const record of [...state.labels, ...state.undos]) {
-    record.active = nodes.get(record.eventId)?.active ?? false;
-    record.undoneBy = undoneBy(record.eventId);
+  // Flips activity up an undo chain after a node's active-child count changed, queueing every node
+  // it visits (each one's first active child may have changed). Iterative, so long chains cannot
+  // overflow the stack, and O(1) per level (a count, an object link, a flag), because a chain of n
+  // undos costs O(n) levels per new undo.
+  private settle(start: UndoNode): void {
+    let node: UndoNode | null = start;
+    while (node !== null) {
+      if (!node.stale) {
+        node.stale = true;
+        this.staleNodes.push(node);
+      }
+      const active = node.activeChildren === 0;
+      if (active === node.active) return;
+      node.active = active;
+      if (node.target !== null) node.target.activeChildren += active ? 1 : -1;
+      node = node.target;
+    }
   }
-  for (const question of state.questions.values()) {
-    question.label = [...question.labels].reverse().find((record) => record.active) ?? null;
+
+  /** The question's record, copied into the state first unless the running call made it. */
+  private writableQuestion(question: QuestionRecord): QuestionRecord {
+    if (this.fresh.has(question)) return question;
+    const copy: QuestionRecord = { ...question, labels: [...question.labels] };
+    this.state.questions.set(copy.id, copy); // an existing key keeps its place: scoring order holds
+    this.fresh.add(copy);
+    return copy;
   }
-  return state;
+
+  /** Brings the records of the running call's stale nodes and questions up to date (copy on write). */
+  private refreshRecords(): void {
+    const { state } = this;
+    for (const node of this.staleNodes) {
+      node.stale = false;
+      const undoneBy = firstActiveChild(node);
+      const list: (LabelRecord | UndoRecord)[] = node.question === null ? state.undos : state.labels;
+      const current = list[node.listIndex];
+      if (current.active === node.active && current.undoneBy === undoneBy) continue;
+      const record = this.fresh.has(current) ? current : { ...current };
+      record.active = node.active;
+      record.undoneBy = undoneBy;
+      if (record !== current) {
+        // A copy replaces the old record wherever it is held: the list, and a label's question.
+        list[node.listIndex] = record;
+        this.fresh.add(record);
+        if (node.question !== null) this.writableQuestion(state.questions.get(node.question.id) as QuestionRecord).labels[node.question.index] = record as LabelRecord;
+      }
+      if (node.question !== null) this.staleQuestions.add(node.question.id);
+    }
+    this.staleNodes.length = 0;
+    for (const id of this.staleQuestions) {
+      const question = state.questions.get(id) as QuestionRecord;
+      let label: LabelRecord | null = null;
+      for (let i = question.labels.length - 1; i >= 0 && label === null; i--) if (question.labels[i].active) label = question.labels[i];
+      if (question.label !== label) this.writableQuestion(question).label = label;
+    }
+    this.staleQuestions.clear();
+  }
+}
+
+/** Folds events in order. Worked example (a test): label l1 on q1, undo u1 of l1, undo u2 of u1 -> q1's label is l1 again; a second undo of u1 is rejected. */
+export function foldJournal(events: readonly JournalEvent[]): JournalState {
+  const folder = new JournalFolder();
+  folder.fold(events);
+  return folder.state;
 }
