@@ -7,7 +7,7 @@
  * server's RSS before and after each phase. Bounded: stops by itself (hard deadline per phase).
  *
  * Run: npx tsx bench/remoteLoad.bench.ts [--model DIR] [--clients 64] [--requests 100]
- *        [--max-batch 32] [--max-delay-ms 2] [--threads 1]
+ *        [--max-batch 32] [--max-delay-ms 2] [--threads 1] [--rounds 4]
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -50,7 +50,13 @@ async function child(args: string[]): Promise<void> {
   });
   const { url } = await server.start();
   process.on('message', async (message: { type: string }) => {
-    if (message.type === 'rss') process.send?.({ type: 'rss', rss: process.memoryUsage().rss, stats: server.stats });
+    if (message.type === 'rss') {
+      // After a full collection the JS heap shows what is still referenced; RSS also holds ONNX
+      // Runtime's arena, which grows once per new batch shape and is then reused.
+      (globalThis as { gc?: () => void }).gc?.();
+      const usage = process.memoryUsage();
+      process.send?.({ type: 'rss', rss: usage.rss, heap: usage.heapUsed, stats: server.stats });
+    }
     if (message.type === 'stop') {
       await server.stop();
       await runner.dispose();
@@ -84,14 +90,16 @@ interface PhaseResult {
   p99_ms: number;
   model_runs: number;
   rss_before_mib: number;
-  rss_after_round1_mib: number;
-  rss_after_round2_mib: number;
+  rss_after_rounds_mib: number[];
+  heap_before_mib: number;
+  heap_after_rounds_mib: number[];
 }
 
 async function phase(args: string[], batching: boolean, rows: number[][], expected: Float32Array[]): Promise<PhaseResult> {
   const clients = Number(option(args, 'clients', '64'));
   const perClient = Number(option(args, 'requests', '100'));
-  const worker = fork(__filename, ['--child', ...args, '--batching', batching ? 'on' : 'off'], { execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const rounds = Math.max(2, Number(option(args, 'rounds', '4')));
+  const worker = fork(__filename, ['--child', ...args, '--batching', batching ? 'on' : 'off'], { execArgv: [...process.execArgv, '--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const deadline = setTimeout(() => {
     console.error(`phase (batching ${batching}) passed its ${PHASE_DEADLINE_MS / 1000} s deadline; stopping`);
     worker.kill('SIGKILL');
@@ -109,17 +117,18 @@ async function phase(args: string[], batching: boolean, rows: number[][], expect
       await runner.connect();
       for (let i = 0; i < 3; i++) await runner.forwardLastToken([rows[(index + i) % rows.length]]);
     }));
-    const before = await ask<{ rss: number; stats: { runs: number } }>(worker, 'rss', 'rss');
+    const before = await ask<{ rss: number; heap: number; stats: { runs: number } }>(worker, 'rss', 'rss');
     const latencies: number[] = [];
     let failed = 0;
     let seconds = 0;
     const afterRuns: number[] = [];
+    const heapAfterRuns: number[] = [];
     let wrong = 0;
     let worst = 0;
     let runsInRound = 0;
-    // Two identical rounds: the first is timed; RSS after each shows whether memory keeps growing
-    // (a leak) or levels off once the heap and connection pools reach their working size.
-    for (let round = 0; round < 2; round++) {
+    // Identical rounds: the first is timed; RSS and the collected heap after each show whether
+    // memory keeps growing (a leak) or levels off once heap, pools and arena reach working size.
+    for (let round = 0; round < rounds; round++) {
       const started = performance.now();
       const record = round === 0;
       await Promise.all(runners.map(async (runner, index) => {
@@ -140,8 +149,9 @@ async function phase(args: string[], batching: boolean, rows: number[][], expect
       }
     }));
       if (record) seconds = (performance.now() - started) / 1000;
-      const sample = await ask<{ rss: number; stats: { runs: number } }>(worker, 'rss', 'rss');
+      const sample = await ask<{ rss: number; heap: number; stats: { runs: number } }>(worker, 'rss', 'rss');
       afterRuns.push(sample.rss);
+      heapAfterRuns.push(sample.heap);
       if (record) runsInRound = sample.stats.runs - before.stats.runs;
     }
     await Promise.all(runners.map((runner) => runner.dispose()));
@@ -151,7 +161,7 @@ async function phase(args: string[], batching: boolean, rows: number[][], expect
     const mib = (bytes: number): number => Math.round((bytes / 2 ** 20) * 10) / 10;
     return {
       batching,
-      requests: 2 * total,
+      requests: rounds * total,
       failed,
       wrong,
       max_abs_diff: worst,
@@ -161,8 +171,9 @@ async function phase(args: string[], batching: boolean, rows: number[][], expect
       p99_ms: Math.round(percentile(latencies, 0.99) * 100) / 100,
       model_runs: runsInRound,
       rss_before_mib: mib(before.rss),
-      rss_after_round1_mib: mib(afterRuns[0]),
-      rss_after_round2_mib: mib(afterRuns[1]),
+      rss_after_rounds_mib: afterRuns.map(mib),
+      heap_before_mib: mib(before.heap),
+      heap_after_rounds_mib: heapAfterRuns.map(mib),
     };
   } finally {
     clearTimeout(deadline);
