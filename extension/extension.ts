@@ -34,7 +34,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const models = new ModelService(context.extensionPath, settings, log, tokens, userHeads, (warning) => void vscode.window.showWarningMessage(`EliCal: ${warning}`));
   context.subscriptions.push(models);
   closeModel = () => models.close();
-  const panel = new PanelProvider(context.extensionUri, journal, log);
+  // The panel's badge follows the open package's default head until the user promotes another.
+  let defaultHead: string | null = null;
+  context.subscriptions.push(models.onDidChange((model) => (defaultHead = model?.pkg.manifest.defaultHead ?? null)));
+  const panel = new PanelProvider(context.extensionUri, journal, log, () => defaultHead);
   context.subscriptions.push(panel);
   const statusBar = new ConfidenceStatusBar();
   context.subscriptions.push(statusBar);

@@ -275,11 +275,13 @@ function renderSnapshot(snapshot: PanelSnapshot): void {
       table(
         'Each checkpoint on your labels, measured on the questions it scored when they were asked; 95 % bootstrap intervals in brackets. AUROC and Alignment x100 (higher is better); ECE and Brier (lower is better).',
         ['Checkpoint', 'n', 'AUROC', 'ECE', 'Alignment', 'Brier'],
-        snapshot.comparison.map((entry) =>
-          entry.metrics === null
-            ? [entry.headId, String(entry.n), 'too few labels', '', '', '']
-            : [entry.headId, String(entry.n), interval(entry.metrics.auroc, 1), interval(entry.metrics.ece, 3), interval(entry.metrics.alignment, 1), interval(entry.metrics.brier, 3)],
-        ),
+        snapshot.comparison.map((entry) => {
+          // The first row is the badge's checkpoint (the controller orders it so); say so.
+          const name = entry.headId === badgeHead ? `${entry.headId} (active)` : entry.headId;
+          return entry.metrics === null
+            ? [name, String(entry.n), 'too few labels', '', '', '']
+            : [name, String(entry.n), interval(entry.metrics.auroc, 1), interval(entry.metrics.ece, 3), interval(entry.metrics.alignment, 1), interval(entry.metrics.brier, 3)];
+        }),
       ),
       svgScene(lineChartScene(reliabilityChart(snapshot.comparison))),
     );

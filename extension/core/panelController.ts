@@ -42,6 +42,8 @@ export interface PanelControllerDeps {
   resamples?: number;
   /** How one comparison row is computed; default comparisonRow (tests count calls, the bench times other paths). */
   comparisonRow?: ComparisonRowFunction;
+  /** The open model package's default head, when one is open: the badge's head before any promotion. */
+  defaultHeadId?: () => string | null;
 }
 
 export interface PanelOutcome {
@@ -92,26 +94,40 @@ function matches(question: QuestionRecord, filter: HistoryFilter, needle: string
 }
 
 /**
- * The checkpoints the panel compares, in the order first seen: every head that scored a question
- * (in journal order, each question's score keys in their recorded order), then trained heads
- * that have scored nothing yet (n 0, so a fresh retrain shows up at once).
- * Worked example (also a unit test): q1 {eli, elical}, q2 {elical, user-1}, trained user-2 ->
- * [eli, elical, user-1, user-2].
+ * The checkpoint whose confidence the panel's badge and queue use, as the chat badge picks it:
+ * the promoted head when it has scored something, else the package's default head when it has,
+ * else the first head that scored; null when nothing was scored.
  */
-export function comparedHeadIds(state: JournalState): string[] {
-  const seen = new Set<string>();
-  for (const question of state.questions.values()) for (const id of Object.keys(question.scores)) seen.add(id);
-  for (const record of state.retrainHistory) seen.add(record.headId);
-  return [...seen];
+export function panelBadgeHead(state: JournalState, seen: readonly string[], defaultHeadId: string | null): string | null {
+  if (state.activeHeadId !== null && seen.includes(state.activeHeadId)) return state.activeHeadId;
+  if (defaultHeadId !== null && seen.includes(defaultHeadId)) return defaultHeadId;
+  return seen[0] ?? null;
 }
 
 /**
- * The labelling queue for the panel: driven by the promoted head, or before any promotion by the
- * first compared head (the package's default head scores every question from the first one on).
- * headId null and an empty queue when nothing was scored yet.
+ * The checkpoints the panel compares, in display order: the badge's head first (the one the user
+ * is trusting), then the user's own trained heads, newest first (what a retrain or elicitation
+ * just added), then every other head in the order first seen (journal order, each question's
+ * score keys in their recorded order). Trained heads that scored nothing yet are included (n 0).
+ * Worked example (also a unit test): q1 {eli, elical}, q2 {elical, user-1}, trained user-1 then
+ * user-2, default head elical -> [elical, user-2, user-1, eli].
  */
-export function queueView(state: JournalState, headIds: readonly string[]): LabellingQueueView {
-  const headId = state.activeHeadId ?? headIds[0] ?? null;
+export function comparedHeadIds(state: JournalState, defaultHeadId: string | null = null): string[] {
+  const seen = new Set<string>();
+  for (const question of state.questions.values()) for (const id of Object.keys(question.scores)) seen.add(id);
+  for (const record of state.retrainHistory) seen.add(record.headId);
+  const all = [...seen];
+  const badge = panelBadgeHead(state, all, defaultHeadId);
+  const trained = [...new Set(state.retrainHistory.map((record) => record.headId).reverse())];
+  return [...new Set([...(badge === null ? [] : [badge]), ...trained, ...all])];
+}
+
+/**
+ * The labelling queue for the panel, driven by the badge's head (panelBadgeHead); headId null and
+ * an empty queue when nothing was scored yet.
+ */
+export function queueView(state: JournalState, headIds: readonly string[], defaultHeadId: string | null = null): LabellingQueueView {
+  const headId = panelBadgeHead(state, headIds, defaultHeadId);
   if (headId === null) return { headId: null, items: [], candidates: 0, expectedBrier: null };
   const queue = labellingQueue(state.questions.values(), headId, MAX_QUEUE_ITEMS);
   return { headId, items: queue.items.map((item) => ({ ...item })), candidates: queue.candidates, expectedBrier: queue.expectedBrier };
@@ -146,7 +162,8 @@ export class PanelController {
       labelled++;
       if (question.label.label === 1) right++;
     }
-    const headIds = comparedHeadIds(state);
+    const defaultHeadId = this.deps.defaultHeadId?.() ?? null;
+    const headIds = comparedHeadIds(state, defaultHeadId);
     const comparison: ComparisonRowView[] = this.comparisonCache.rows(state.questions.values(), { headIds, resamples: this.deps.resamples ?? 200 }).map((row) => ({
       headId: row.headId,
       n: row.n,
@@ -171,7 +188,7 @@ export class PanelController {
         })),
         journalProblems: state.problems.length,
         comparison,
-        queue: queueView(state, headIds),
+        queue: queueView(state, headIds, defaultHeadId),
       },
     };
   }

@@ -19,8 +19,10 @@ export class PanelProvider implements vscode.Disposable {
     private readonly extensionUri: vscode.Uri,
     private readonly journal: LabelJournal,
     private readonly log: (line: string) => void,
+    /** The open model package's default head (null before a model is open). */
+    defaultHeadId: () => string | null,
   ) {
-    this.controller = new PanelController({ newId: () => randomUUID(), now: () => new Date().toISOString(), log });
+    this.controller = new PanelController({ newId: () => randomUUID(), now: () => new Date().toISOString(), log, defaultHeadId });
     this.subscriptions.push(journal.onDidChange((state) => this.post(this.controller.snapshotMessage(state))));
   }
 

@@ -127,7 +127,8 @@ async function main(): Promise<number> {
   }
   if (only === 'all' || only === 'ui') {
     await guard('ui', async () => {
-      const settings = { ...baseSettings(), 'elical.answerSource': 'vscode-lm' };
+      // The user's path on the model the VSIX ships (models/demo-facts), as after a fresh install.
+      const settings = { ...baseSettings(), 'elical.modelPath': '', 'elical.answerSource': 'vscode-lm' };
       const { result, startMs } = await withServer('ui', { extensions: [EXTENSION_VSIX, TEST_MODEL_VSIX], smokeTestDriver: false, settings }, (server) =>
         runUiSuite(server, freshWorkspace('ui'), { results: RESULTS, screenshots: SCREENSHOTS }),
       );

@@ -47,7 +47,7 @@ const OTHER_WINDOW_QUESTIONS = [
  * window does (its own JournalFile on the same path); this window must pick them up by watching.
  * Scores are the package heads' recorded confidences in that window; capitals are labelled right.
  */
-async function labelFromAnotherWindow(server: CodeServer, headIds: readonly string[]): Promise<void> {
+async function labelFromAnotherWindow(server: CodeServer, model: string, headIds: readonly string[]): Promise<void> {
   const file = await JournalFile.open(journalDir(server));
   try {
     for (const [index, question] of OTHER_WINDOW_QUESTIONS.entries()) {
@@ -55,7 +55,7 @@ async function labelFromAnotherWindow(server: CodeServer, headIds: readonly stri
       const questionId = randomUUID();
       const right = question.includes('capital');
       const scores = Object.fromEntries(headIds.map((headId, head) => [headId, Math.min(0.95, Math.max(0.05, (right ? 0.6 : 0.35) + 0.03 * ((index + head) % 5)))]));
-      await file.append({ schemaVersion: JOURNAL_SCHEMA_VERSION, type: 'question-scored', id: questionId, time, question, model: 'tiny-llama-fixture', scores, runtime: 'cpu' });
+      await file.append({ schemaVersion: JOURNAL_SCHEMA_VERSION, type: 'question-scored', id: questionId, time, question, model, scores, runtime: 'cpu' });
       await file.append({ schemaVersion: JOURNAL_SCHEMA_VERSION, type: 'answer-shown', id: randomUUID(), time, questionId, answer: testModelAnswer(question), source: 'vscode-lm' });
       await file.append({ schemaVersion: JOURNAL_SCHEMA_VERSION, type: 'label-given', id: randomUUID(), time, questionId, label: right ? 1 : 0, source: 'chat-button' });
     }
@@ -190,7 +190,8 @@ export async function runUiSuite(server: CodeServer, workspace: string, dirs: { 
         run: async () => {
           const scored = (await journal(server)).find((event): event is QuestionScoredEvent => event.type === 'question-scored');
           assert.ok(scored !== undefined, 'the chat turns journalled their scores');
-          await labelFromAnotherWindow(server, Object.keys(scored.scores));
+          assert.equal(scored.model, 'demo-facts', 'the VSIX scores with its bundled demo model');
+          await labelFromAnotherWindow(server, scored.model, Object.keys(scored.scores));
           const labelled = 2 + OTHER_WINDOW_QUESTIONS.length;
           await panelFrame(page).locator('section[aria-label="Latest question"]', { hasText: `${labelled} labelled` }).waitFor({ state: 'visible', timeout: WORKBENCH_TIMEOUT_MS });
         },

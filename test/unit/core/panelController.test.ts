@@ -5,7 +5,7 @@ import type { JournalEvent } from '../../../extension/core/journal/journalEvent'
 import { createSeededRandom } from '../../../extension/core/math/seededRandom';
 import { comparisonRow } from '../../../extension/core/panel/checkpointComparison';
 import type { ComparisonRowFunction } from '../../../extension/core/panel/comparisonCache';
-import { PanelController, type PanelOutcome } from '../../../extension/core/panelController';
+import { comparedHeadIds, PanelController, type PanelOutcome } from '../../../extension/core/panelController';
 import { ANSWER_EXCERPT_LENGTH, MAX_HISTORY_PAGE, parseHostMessage, PROTOCOL_VERSION, type HistoryFilter, type LabelFilter } from '../../../extension/core/protocol';
 
 const v = PROTOCOL_VERSION;
@@ -65,13 +65,13 @@ test('snapshot comparison: each head on the labels of the questions it scored, b
   const logs: string[] = [];
   const panel = new PanelController({ newId: () => 'x', now: () => time(0), log: (line) => logs.push(line), resamples: 0 });
   const { comparison } = panel.snapshotMessage(foldJournal(smallJournal())).snapshot;
-  assert.deepEqual(comparison.map((row) => [row.headId, row.n]), [['eli', 2], ['elical', 2], ['elical-2', 0]]);
+  assert.deepEqual(comparison.map((row) => [row.headId, row.n]), [['elical-2', 0], ['eli', 2], ['elical', 2]]);
   const near = (actual: number | undefined, expected: number, what: string): void => assert.ok(actual !== undefined && Math.abs(actual - expected) < 1e-12, `${what}: ${actual} vs ${expected}`);
   // eli: q1 0.9 right, q2 0.3 wrong. Brier (0.1^2 + 0.3^2) / 2; ECE: bins 9 and 3, (0.1 + 0.3) / 2;
   // AUROC 100 (the right answer ranks first); Alignment 100 (fewer than 5 items: tau 0.5, both decisions right).
   // elical: 0.8 right, 0.2 wrong -> Brier 0.04, ECE 0.2.
   const expected: Record<string, { brier: number; ece: number; bins: number[] }> = { eli: { brier: 0.05, ece: 0.2, bins: [3, 9] }, elical: { brier: 0.04, ece: 0.2, bins: [2, 8] } };
-  for (const row of comparison.slice(0, 2)) {
+  for (const row of comparison.slice(1)) {
     const want = expected[row.headId];
     assert.ok(row.metrics !== null);
     near(row.metrics.brier.value, want.brier, `${row.headId} brier`);
@@ -81,9 +81,9 @@ test('snapshot comparison: each head on the labels of the questions it scored, b
     assert.equal(row.metrics.brier.lower, row.metrics.brier.value, 'no resamples: the interval is the point');
     assert.deepEqual(row.bins.flatMap((bin, k) => (bin.count > 0 ? [k] : [])), want.bins);
   }
-  assert.equal(comparison[2].metrics, null);
-  assert.equal(comparison[2].bins.length, 10);
-  assert.ok(comparison[2].bins.every((bin) => bin.count === 0 && bin.accuracy === null));
+  assert.equal(comparison[0].metrics, null);
+  assert.equal(comparison[0].bins.length, 10);
+  assert.ok(comparison[0].bins.every((bin) => bin.count === 0 && bin.accuracy === null));
   // The snapshot passes the webview's own validator.
   assert.equal(parseHostMessage(panel.snapshotMessage(foldJournal(smallJournal()))).ok, true);
   assert.deepEqual(logs, []);
@@ -155,20 +155,20 @@ test('snapshots reuse the comparison until labels change, and never share object
   const fresh = (state: JournalState) => new PanelController(deps).snapshotMessage(state).snapshot.comparison;
   const events = smallJournal();
   const first = panel.snapshotMessage(foldJournal(events)).snapshot.comparison;
-  assert.deepEqual(computed, ['eli', 'elical', 'elical-2']);
+  assert.deepEqual(computed, ['elical-2', 'eli', 'elical']);
   // A message's copy may be changed by its receiver without reaching the next snapshot.
-  (first[0].metrics as { brier: { value: number } }).brier.value = -1;
-  first[0].bins[0].count = -1;
+  (first[1].metrics as { brier: { value: number } }).brier.value = -1;
+  first[1].bins[0].count = -1;
   const asked = [...events, { schemaVersion: 1, type: 'question-scored', id: 'q4', time: time(12), question: 'Capital of Chile?', model: 'demo', scores: { eli: 0.7, elical: 0.6, 'elical-2': 0.65 }, runtime: 'cpu' } as JournalEvent];
   const afterQuestion = panel.snapshotMessage(foldJournal(asked)).snapshot.comparison;
-  assert.deepEqual(computed, ['eli', 'elical', 'elical-2'], 'an unlabelled question computes nothing');
+  assert.deepEqual(computed, ['elical-2', 'eli', 'elical'], 'an unlabelled question computes nothing');
   assert.deepEqual(afterQuestion, fresh(foldJournal(asked)));
   const outcome = panel.handle({ protocolVersion: v, type: 'label', questionId: 'q4', label: 1 }, foldJournal(asked));
   const labelledState = foldJournal([...asked, ...outcome.append]);
   const afterLabel = panel.snapshotMessage(labelledState).snapshot.comparison;
-  assert.deepEqual(computed, ['eli', 'elical', 'elical-2', 'eli', 'elical', 'elical-2'], 'a label recomputes the heads that scored the question');
+  assert.deepEqual(computed, ['elical-2', 'eli', 'elical', 'elical-2', 'eli', 'elical'], 'a label recomputes the heads that scored the question');
   assert.deepEqual(afterLabel, fresh(labelledState));
-  assert.deepEqual(afterLabel.map((row) => row.n), [3, 3, 1]);
+  assert.deepEqual(afterLabel.map((row) => row.n), [1, 3, 3]);
 });
 
 test('history pages over 1,000 questions equal an independent filter-then-slice, newest first', () => {
@@ -339,4 +339,20 @@ test('1,000 seeded random and malformed webview messages: each rejected with a l
   }
   assert.deepEqual(state, before, 'the folded state is unchanged');
   assert.ok(kinds.size >= 10, `the cases cover many kinds of rejection (${[...kinds.keys()].join(' | ')})`);
+});
+
+test('compared heads: the badge head first, then the user\'s trained heads newest first, then the rest as first seen', () => {
+  const scored = (id: string, scores: Record<string, number>): JournalEvent => ({ schemaVersion: 1, type: 'question-scored', id, time: time(1), question: `question ${id}`, model: 'demo', scores, runtime: 'cpu' }) as JournalEvent;
+  const trained = (id: string, headId: string): JournalEvent => ({ schemaVersion: 1, type: 'head-trained', id, time: time(2), headId, family: 'elical', budget: null, labelCount: 10, metricsBefore: null, metricsAfter: {} }) as JournalEvent;
+  const state = foldJournal([scored('q1', { eli: 0.5, elical: 0.6 }), scored('q2', { elical: 0.4, 'user-1': 0.3 }), trained('t1', 'user-1'), trained('t2', 'user-2')]);
+  assert.deepEqual(comparedHeadIds(state, 'elical'), ['elical', 'user-2', 'user-1', 'eli']);
+  // Without a known default head the first head seen leads; a default head that never scored is passed over.
+  assert.deepEqual(comparedHeadIds(state), ['eli', 'user-2', 'user-1', 'elical']);
+  assert.deepEqual(comparedHeadIds(state, 'missing'), ['eli', 'user-2', 'user-1', 'elical']);
+  const promoted = foldJournal([...[scored('q1', { eli: 0.5, elical: 0.6 }), scored('q2', { elical: 0.4, 'user-1': 0.3 }), trained('t1', 'user-1'), trained('t2', 'user-2')], { schemaVersion: 1, type: 'head-promoted', id: 'p', time: time(3), headId: 'user-1', previousHeadId: null } as JournalEvent]);
+  assert.deepEqual(comparedHeadIds(promoted, 'elical'), ['user-1', 'user-2', 'eli', 'elical']);
+  // The panel's badge and queue follow the same head as the chat's badge.
+  const panel = new PanelController({ newId: () => 'x', now: () => time(0), log: () => undefined, resamples: 0, defaultHeadId: () => 'elical' });
+  assert.equal(panel.snapshotMessage(state).snapshot.queue.headId, 'elical');
+  assert.equal(panel.snapshotMessage(promoted).snapshot.queue.headId, 'user-1');
 });
