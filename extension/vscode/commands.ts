@@ -17,6 +17,7 @@ import { resolveRemoteEndpoint } from '../node/remote/remoteEndpoint';
 import { reportModelError } from './remoteFallback';
 import { runElicit } from './elicitCommand';
 import { runRetrain } from './retrainCommand';
+import { runEvaluate } from './evaluateCommand';
 import { runDownloadModel } from './downloadModelCommand';
 import { useModelPackage } from './useModelPackage';
 import type { RemoteTokenStore } from './remoteTokenStore';
@@ -143,6 +144,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
   });
 
   register('elical.retrain', () => runRetrain({ models: deps.models, journal, log: deps.log }));
+  register('elical.evaluate', (args) => runEvaluate({ models: deps.models, storageDir: context.globalStorageUri.fsPath, log: deps.log }, args));
   register('elical.elicit', (args) => runElicit({ models: deps.models, journal, storageDir: context.globalStorageUri.fsPath, log: deps.log }, args));
 
   register('elical.exportLabels', async () => {

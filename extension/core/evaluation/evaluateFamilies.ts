@@ -48,6 +48,8 @@ export interface EvaluationRequest {
   signal?: AbortSignal;
   /** One line per finished step, for progress on stderr. */
   log?: (message: string) => void;
+  /** After each trained head: heads done and the total (kinds x (1 + 2 x budgets)). */
+  onHeadTrained?: (done: number, total: number) => void;
 }
 
 /** One method's confidences and metrics on one test set. */
@@ -121,6 +123,7 @@ export async function evaluateFamilies(request: EvaluationRequest): Promise<Eval
   const subsets = selectBudgetSubsets(train.records.length, request.budgets, seed);
   const heads: TrainedHeadSummary[] = [];
   const trained = new Map<string, TrainableHead>();
+  const headsTotal = request.kinds.length * (1 + 2 * subsets.length);
   const fit = async (family: 'eli-only' | 'cal-only' | 'elical', kind: HeadKind, rows: number[], budget: number | null, from?: TrainableHead): Promise<FamilyHead> => {
     const result = await trainFamilyHead({
       family, kind, target: family === 'eli-only' ? 'consistency' : calibrationTarget,
@@ -130,6 +133,7 @@ export async function evaluateFamilies(request: EvaluationRequest): Promise<Eval
     const t = result.metadata.training;
     heads.push({ family, kind, budget, trainRows: result.trainRows.length, validationRows: result.validationRows.length, bestEpoch: t?.bestEpoch ?? 0, epochsRun: t?.epochsRun ?? 0 });
     log(`${family} ${kind} head, budget ${budget ?? 'all'}: ${result.trainRows.length} train + ${result.validationRows.length} validation rows, best epoch ${t?.bestEpoch}/${t?.epochsRun}, validation MSE ${t?.validationLoss?.toFixed(5)}`);
+    request.onHeadTrained?.(heads.length, headsTotal);
     return result;
   };
   for (const kind of request.kinds) {

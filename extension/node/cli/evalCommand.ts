@@ -3,19 +3,17 @@
  * item 7; the command behind a package's RESULTS.md). Trains the heads it needs on the training
  * file's cached features (core/evaluation/evaluateFamilies) and prints the five columns x budgets
  * for AUROC, ECE, Alignment and Brier per test set and as size-weighted domain averages.
+ * The pipeline is node/evaluation/runEvaluation.ts (shared with "EliCal: Evaluate a Data Set…");
+ * this file parses the options, maps its errors to usage errors and writes the output.
  */
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { accuracyByBucket } from '../../core/evaluation/accuracyByBucket';
-import { cellKey, domainScope, evaluateFamilies, type Domain, type EvaluationResult, type TestSet } from '../../core/evaluation/evaluateFamilies';
-import { formatEvaluationCsv, formatEvaluationMarkdown } from '../../core/evaluation/formatEvaluation';
+import type { Domain } from '../../core/evaluation/evaluateFamilies';
 import type { HeadKind } from '../../core/heads/headMetadata';
-import { reliabilityBins } from '../../core/metrics/reliabilityBins';
-import { budgetCurveSvg } from '../../core/plots/budgetCurveSvg';
-import { reliabilityDiagramSvg } from '../../core/plots/reliabilityDiagramSvg';
+import { EvaluationError } from '../evaluation/evaluationError';
+import { readEvaluationInput, runEvaluation, type EvaluationInput, type EvaluationReport } from '../evaluation/runEvaluation';
 import { writeFileAtomic } from '../writeFileAtomic';
-import { benchFeatures, readBenchFile } from './benchInput';
 import { CliUsageError, type CliCommand, type CliIo } from './cliIo';
 import { parseCommandArgs } from './parseCommandArgs';
 import { openModel, parseCount, parseProvider } from './openModel';
@@ -67,53 +65,6 @@ export function parseTestOption(value: string): { file: string; domain: Domain }
   return { file: value.slice(0, at), domain };
 }
 
-const COLORS = { calOnly: '#c0392b', elical: '#2471a3', eliOnly: '#27ae60', consSem: '#7f8c8d' };
-
-function plotFiles(result: EvaluationResult, tests: readonly TestSet[], kinds: readonly HeadKind[], budgets: readonly (number | null)[], poolSize: number): Map<string, string> {
-  const files = new Map<string, string>();
-  const allAt = poolSize;
-  const tickLabels = new Map<number, string>(budgets.map((b) => [b ?? allAt, b === null ? `all (${allAt})` : String(b)]));
-  const finite = budgets.filter((b): b is number => b !== null);
-  const reliabilityBudget = finite.includes(1000) ? 1000 : finite.length > 0 ? Math.max(...finite) : null;
-  for (const domain of ['in', 'ood'] as const) {
-    const sets = tests.filter((set) => set.domain === domain);
-    if (sets.length === 0) continue;
-    const scope = domainScope(domain);
-    for (const kind of kinds) {
-      const auroc = (method: 'Cal-Only' | 'EliCal' | 'Eli-Only' | 'Cons-Sem', budget?: number | null): number | null =>
-        result.cells.find((cell) => cell.scope === scope && cell.method === method && (cell.kind === null || cell.kind === kind) && cell.budget === budget)?.metrics.auroc ?? null;
-      const curve = (method: 'Cal-Only' | 'EliCal') => budgets.map((b) => ({ budget: b ?? allAt, value: auroc(method, b) }));
-      files.set(`auroc-vs-budget-${domain}-${kind}.svg`, budgetCurveSvg({
-        title: `AUROC against labels, ${scope}, ${kind} heads`,
-        yLabel: 'AUROC (x100)',
-        tickLabels,
-        curves: [
-          { label: 'EliCal', color: COLORS.elical, points: curve('EliCal') },
-          { label: 'Cal-Only', color: COLORS.calOnly, points: curve('Cal-Only') },
-          { label: 'Eli-Only (no labels)', color: COLORS.eliOnly, points: [{ budget: finite[0] ?? allAt, value: auroc('Eli-Only') }], reference: true },
-          { label: 'Cons-Sem', color: COLORS.consSem, points: [{ budget: finite[0] ?? allAt, value: auroc('Cons-Sem') }], reference: true },
-        ],
-      }));
-      const pooled = (key: string): { conf: number[]; correct: number[] } => ({
-        conf: sets.flatMap((set) => Array.from(result.confidences.get(set.name)?.get(key) ?? [])),
-        correct: sets.flatMap((set) => Array.from(result.correct.get(set.name) ?? [])),
-      });
-      const panels = [
-        { title: 'N-Prob', key: cellKey('N-Prob', null) },
-        { title: 'Cons-Sem', key: cellKey('Cons-Sem', null) },
-        { title: 'Eli-Only', key: cellKey('Eli-Only', kind) },
-        { title: `Cal-Only (${reliabilityBudget ?? 'all'})`, key: cellKey('Cal-Only', kind, reliabilityBudget) },
-        { title: `EliCal (${reliabilityBudget ?? 'all'})`, key: cellKey('EliCal', kind, reliabilityBudget) },
-      ].map(({ title, key }) => {
-        const { conf, correct } = pooled(key);
-        return { title, bins: reliabilityBins(conf, correct) };
-      });
-      files.set(`reliability-${domain}-${kind}.svg`, reliabilityDiagramSvg(`Reliability, ${scope}, ${kind} heads`, panels));
-    }
-  }
-  return files;
-}
-
 async function run(args: string[], io: CliIo): Promise<number> {
   const parsed = parseCommandArgs('eval', HELP, args, {
     model: { type: 'string' },
@@ -156,79 +107,56 @@ async function run(args: string[], io: CliIo): Promise<number> {
   if (new Set(testOptions.map(({ file }) => file)).size !== testOptions.length) throw new CliUsageError('eval: a --test file is named twice');
   if (testOptions.some(({ file }) => file === trainFile)) throw new CliUsageError(`eval: ${trainFile} is both the training pool and a test set`);
 
-  const trainRecords = await readBenchFile(trainFile, 'eval');
-  const testRecords = [];
-  for (const option of testOptions) testRecords.push({ ...option, records: await readBenchFile(option.file, 'eval') });
-  const dropped = budgets.filter((b) => b !== null && b > trainRecords.length);
-  if (dropped.length > 0) io.stderr(`eval: budgets ${dropped.join(', ')} exceed the ${trainRecords.length} records of ${trainFile}; dropped\n`);
-  budgets = budgets.filter((b) => b === null || b <= trainRecords.length);
+  // The files are read (and bad lines reported) before the model opens.
+  let input: EvaluationInput;
+  try {
+    input = await readEvaluationInput({ train: trainFile, tests: testOptions, budgets });
+  } catch (error) {
+    if (error instanceof EvaluationError) throw new CliUsageError(`eval: ${error.message}`);
+    throw error;
+  }
+  budgets = input.budgets;
+  if (input.droppedBudgets.length > 0) io.stderr(`eval: budgets ${input.droppedBudgets.join(', ')} exceed the ${input.trainRecords.length} records of ${trainFile}; dropped\n`);
   if (budgets.length === 0) throw new CliUsageError('eval: no budget fits the training pool');
 
   const { pkg, runner } = await openModel(model, parseProvider(values.provider), io, parseCount('threads', values.threads, 0, 0));
-  let result: EvaluationResult;
-  let tests: TestSet[];
+  let evaluation: EvaluationReport;
   try {
-    const source = { runner, tokenizer: pkg.tokenizer, prompt: pkg.manifest.prompt, backboneSha256: pkg.manifest.backbone.sha256 };
-    const train = await benchFeatures(trainFile, trainRecords, source, io, 'eval', values.cache);
-    tests = [];
-    for (const test of testRecords) {
-      const input = await benchFeatures(test.file, test.records, source, io, 'eval', values.cache);
-      tests.push({ name: test.file, domain: test.domain, records: test.records, features: input.features });
-    }
-    result = await evaluateFamilies({
-      hiddenSize: train.hiddenSize,
-      train: { name: trainFile, records: trainRecords, features: train.features },
-      tests, budgets, kinds: kinds as HeadKind[], calibrationTarget: target, seed,
-      paperEce: values['paper-ece'] ?? false, bootstrap, settings, signal: io.signal,
-      log: (message) => io.stderr(`eval: ${message} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`),
+    // Feature progress at most once a second per file (and at its end).
+    let lastReport = 0;
+    let lastFile = '';
+    evaluation = await runEvaluation({
+      model: { pkg, runner },
+      files: input,
+      kinds: kinds as HeadKind[], target, seed, paperEce: values['paper-ece'] ?? false, bootstrap, settings, cacheDir: values.cache,
+      signal: io.signal,
+      onProgress: (event) => {
+        if (event.phase === 'features') {
+          if (event.file === lastFile && Date.now() - lastReport < 1000 && event.done < event.total) return;
+          lastFile = event.file;
+          lastReport = Date.now();
+          io.stderr(`eval: features of ${event.file}: ${event.done}/${event.total}\n`);
+        } else if (event.phase === 'features-ready') {
+          io.stderr(`eval: features of ${event.file}: ${event.cached ? 'cached' : 'computed'} (${event.path})\n`);
+        } else if (event.phase === 'log') {
+          io.stderr(`eval: ${event.message} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+        }
+      },
     });
   } catch (error) {
     if (io.signal.aborted) {
       io.stderr('eval: interrupted; nothing was written\n');
       return 130;
     }
-    if (error instanceof CliUsageError) throw error;
     throw new CliUsageError(`eval: ${(error as Error).message}`);
   } finally {
     await runner.dispose();
   }
 
-  const domains = (['in', 'ood'] as const).filter((domain) => tests.some((set) => set.domain === domain));
-  const scopes = [
-    ...domains.map(domainScope),
-    ...domains.flatMap((domain) => {
-      const names = tests.filter((set) => set.domain === domain).map((set) => set.name);
-      return names.length > 1 ? names : [];
-    }),
-  ];
-  const buckets = [
-    { scope: trainFile, rows: accuracyByBucket(trainRecords) },
-    ...tests.map((set) => ({ scope: set.name, rows: accuracyByBucket(set.records) })),
-  ];
-  const judges = [...new Set([trainRecords, ...tests.map((set) => set.records)].flatMap((records) => records.map((r) => r.judge ?? 'unnamed')))];
-  let report: string;
-  if (format === 'csv') report = formatEvaluationCsv(result.cells);
-  else if (format === 'json') {
-    report = `${JSON.stringify({
-      model: pkg.manifest.name, train: trainFile, tests: tests.map((set) => ({ file: set.name, domain: set.domain, n: set.records.length })),
-      judges, budgets: budgets.map((b) => b ?? 'all'), kinds, target, seed, paperEce: values['paper-ece'] ?? false, bootstrap,
-      cells: result.cells.map((cell) => ({ ...cell, budget: cell.budget === undefined ? undefined : cell.budget ?? 'all' })),
-      heads: result.heads, exposureBuckets: buckets.filter((entry) => entry.rows.length > 0),
-    }, null, 2)}\n`;
-  } else {
-    const header = [
-      `# EliCal evaluation: ${pkg.manifest.name}`,
-      '',
-      `Training pool ${trainFile} (${trainRecords.length} records); tests ${tests.map((set) => `${set.name} (${set.domain}, ${set.records.length})`).join(', ')}.`,
-      `Judge: ${judges.join(', ')}. Calibration target: ${target}. Seed ${seed}. ECE ${values['paper-ece'] ? 'paper-compatible (1.0 dropped)' : 'with 1.0 in the last bin'}.${bootstrap > 0 ? ` AUROC brackets: 95 % bootstrap interval (${bootstrap} resamples).` : ''}`,
-      'Domain rows are averages over their test files weighted by size.',
-      '',
-    ].join('\n');
-    report = `${header}\n${formatEvaluationMarkdown({ cells: result.cells, kinds: kinds as HeadKind[], budgets, scopes, buckets })}`;
-  }
+  const report = format === 'csv' ? evaluation.csv : format === 'json' ? evaluation.json : evaluation.markdown;
   if (values.plots !== undefined) {
     await mkdir(values.plots, { recursive: true });
-    for (const [name, svg] of plotFiles(result, tests, kinds as HeadKind[], budgets, trainRecords.length)) await writeFileAtomic(join(values.plots, name), svg);
+    for (const [name, svg] of evaluation.plots) await writeFileAtomic(join(values.plots, name), svg);
     io.stderr(`eval: plots in ${values.plots}\n`);
   }
   if (values.out !== undefined) {

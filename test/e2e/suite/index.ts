@@ -13,6 +13,7 @@ import Mocha from 'mocha';
 import { activationTests } from './activation.test';
 import { chatParticipantTests } from './chatParticipant.test';
 import { elicitTests } from './elicit.test';
+import { evaluateTests } from './evaluate.test';
 import { labelJournalTests } from './labelJournal.test';
 import { retrainTests } from './retrain.test';
 import { settingsTests } from './settings.test';
@@ -36,6 +37,7 @@ export function run(): Promise<void> {
     settingsTests();
     retrainTests();
     elicitTests();
+    evaluateTests();
   }
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {
