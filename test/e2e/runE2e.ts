@@ -12,6 +12,7 @@ import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runExtensionHostSuite } from './runExtensionHostSuite';
 import { CodeServer, REPO_ROOT } from './support/codeServer';
+import { QUIET_WORKBENCH_SETTINGS } from './support/quietWorkbenchSettings';
 import type { SuiteResult } from './support/suiteResult';
 import { UNTRUSTED_WORKSPACE_SETTINGS } from './suite/untrustedWorkspaceSettings';
 import { runUiSuite } from './ui/runUiSuite';
@@ -23,20 +24,9 @@ export const FIXTURE_MODEL = join(REPO_ROOT, 'test/fixtures/tiny-llama/package')
 const TEST_MODEL_VSIX = join(REPO_ROOT, '.cache/e2e/elical-e2e-test-model.vsix');
 const EXTENSION_VSIX = join(REPO_ROOT, `elical-confidence-${process.platform}-${process.arch}.vsix`);
 
-/** User settings both servers start with: quiet workbench, the fixture model. */
+/** User settings every server starts with: quiet workbench, the fixture model. */
 function baseSettings(): Record<string, unknown> {
-  return {
-    'elical.modelPath': FIXTURE_MODEL,
-    'workbench.startupEditor': 'none',
-    'workbench.tips.enabled': false,
-    'telemetry.telemetryLevel': 'off',
-    'extensions.autoCheckUpdates': false,
-    'extensions.autoUpdate': false,
-    'update.mode': 'none',
-    'security.workspace.trust.enabled': false,
-    // The workspaces live inside this repository: without this a toast asks to open it, over the chat input.
-    'git.openRepositoryInParentFolders': 'never',
-  };
+  return { 'elical.modelPath': FIXTURE_MODEL, ...QUIET_WORKBENCH_SETTINGS };
 }
 
 const running = new Set<CodeServer>();
