@@ -55,7 +55,13 @@ install_locked() {
     rm -rf "$dst"; mkdir -p "$dst"
     cp "$src/package.json" "$src/package-lock.json" "$dst/"
     local t0; t0=$(date +%s)
-    if ! (cd "$dst" && env "$@" npm ci --no-audit --no-fund --foreground-scripts >"$dst.install.log" 2>&1); then
+    # Run npm as from a plain shell: under `npm run test:e2e` the outer npm (on Node 20) exports
+    # npm_config_* variables, and the inner npm reads them as its own config. One of them,
+    # npm_config_user_agent, names Node 20, and code-server's postinstall takes its Node version
+    # from that string, so it refused to install under Node 24 on a bare machine.
+    local inherited=(); local var
+    for var in $(compgen -e | grep -E '^npm_(config|package|lifecycle)_' || true); do inherited+=(-u "$var"); done
+    if ! (cd "$dst" && env "${inherited[@]}" "$@" npm ci --no-audit --no-fund --foreground-scripts >"$dst.install.log" 2>&1); then
       tail -40 "$dst.install.log"
       echo "== $name: install FAILED (full log: $dst.install.log)" >&2
       return 1
