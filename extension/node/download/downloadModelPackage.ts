@@ -21,6 +21,7 @@ import type { RemotePackage } from './fetchRemoteManifest';
 import { ModelDownloadError } from './modelDownloadError';
 import { openHttpResponse } from './openHttpResponse';
 import { packageFilePath, packageFileUrl } from './packageFileLocation';
+import { acquireStagingLock } from './stagingLock';
 import { resolveTransferOptions, type ResolvedTransferOptions, type TransferOptions } from './transferOptions';
 
 export interface DownloadOptions extends TransferOptions {
@@ -119,7 +120,8 @@ async function placePackage(staging: string, destination: string, force: boolean
  * 'destination-exists' (before any transfer, and again at the end if the folder appeared
  * meanwhile), the codes of downloadPackageFile, 'package-invalid' when the files are intact but the
  * package fails loadModelPackage's checks (the staging folder is then removed: downloading it
- * again would give the same package).
+ * again would give the same package), 'in-progress' while another live process downloads into the
+ * same destination.
  */
 export async function downloadModelPackage(remote: RemotePackage, destination: string, options: DownloadOptions = {}): Promise<DownloadResult> {
   const transfer = resolveTransferOptions(options);
@@ -128,13 +130,29 @@ export async function downloadModelPackage(remote: RemotePackage, destination: s
   if (!force && (await exists(dir))) throw destinationExists(dir);
   const staging = stagingFolder(dir);
   await mkdir(dirname(dir), { recursive: true });
+  const releaseLock = await acquireStagingLock(staging, dir);
+  try {
+    return await downloadIntoStaging(remote, dir, staging, force, transfer, options.onProgress);
+  } finally {
+    await releaseLock();
+  }
+}
+
+async function downloadIntoStaging(
+  remote: RemotePackage,
+  dir: string,
+  staging: string,
+  force: boolean,
+  transfer: ResolvedTransferOptions,
+  onProgress: DownloadOptions['onProgress'],
+): Promise<DownloadResult> {
   await prepareStaging(staging, remote.manifestText);
 
   const fileCount = remote.files.length;
   const sizes: (number | null)[] = [];
   const report = (phase: DownloadProgress['phase'], fileIndex: number, bytesDone: number): void => {
     const bytesTotal = sizes.length === fileCount && sizes.every((size) => size !== null) ? (sizes as number[]).reduce((sum, size) => sum + size, 0) : null;
-    options.onProgress?.({ phase, file: phase === 'files' ? remote.files[fileIndex - 1].path : null, fileIndex, fileCount, bytesDone, bytesTotal });
+    onProgress?.({ phase, file: phase === 'files' ? remote.files[fileIndex - 1].path : null, fileIndex, fileCount, bytesDone, bytesTotal });
   };
 
   let probing = true;

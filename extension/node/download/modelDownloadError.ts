@@ -34,6 +34,8 @@ export type ModelDownloadErrorCode =
   | 'package-invalid'
   /** The destination folder exists and overwriting it was not asked for. */
   | 'destination-exists'
+  /** Another live process is downloading into the same destination (stagingLock.ts). */
+  | 'in-progress'
   /** The caller's AbortSignal fired (partial files are kept for a later resume). */
   | 'aborted';
 

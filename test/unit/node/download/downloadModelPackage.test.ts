@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DownloadProgress } from '../../../../extension/core/download/downloadProgress';
 import { loadModelPackage } from '../../../../extension/node/modelPackage';
@@ -10,6 +11,7 @@ import { downloadModelPackage, stagingFolder, type DownloadOptions, type Downloa
 import { fetchRemoteManifest } from '../../../../extension/node/download/fetchRemoteManifest';
 import { ModelDownloadError, type ModelDownloadErrorCode } from '../../../../extension/node/download/modelDownloadError';
 import { PARTIAL_SUFFIX } from '../../../../extension/node/download/packageFileLocation';
+import { stagingLockPath } from '../../../../extension/node/download/stagingLock';
 import { PackageHttpServer, readPackageFiles } from '../../../support/packageHttpServer';
 
 const SOURCE = readPackageFiles();
@@ -385,4 +387,57 @@ test('a 206 that starts elsewhere than asked restarts the file from zero', async
   await download(server.manifestUrl, dest);
   assertSameAsSource(dest);
   assert.deepEqual(server.requestsFor('backbone.onnx').map((request) => request.range), [undefined, 'bytes=100000-', undefined]);
+});
+
+test('a second download into the same folder is refused while the first runs, and may start once it ends', async (t) => {
+  const { server, dest } = await setUp(t);
+  server.stalls.set('backbone.onnx', 120_000);
+  const controller = new AbortController();
+  let second: Promise<unknown> | null = null;
+  const first = download(server.manifestUrl, dest, {
+    ...STRICT,
+    signal: controller.signal,
+    onProgress: (event) => {
+      if (event.file === 'backbone.onnx' && event.bytesDone > 0) second ??= download(server.manifestUrl, dest);
+    },
+  });
+  await new Promise<void>((done) => {
+    const poll = setInterval(() => {
+      if (second === null) return;
+      clearInterval(poll);
+      done();
+    }, 5);
+  });
+  await assertDownloadError(second as unknown as Promise<unknown>, 'in-progress', new RegExp(`^process ${process.pid} on this computer \\(since .+\\) is already downloading into .+; wait for it to finish or cancel it`));
+  assert.ok(existsSync(stagingLockPath(stagingFolder(dest))), 'the first download still holds its lock');
+  controller.abort();
+  await assertDownloadError(first, 'aborted', /cancelled/);
+  assert.equal(existsSync(stagingLockPath(stagingFolder(dest))), false, 'the lock goes with the download that held it');
+
+  server.stalls.clear();
+  await download(server.manifestUrl, dest);
+  assertSameAsSource(dest);
+  assert.equal(existsSync(stagingLockPath(stagingFolder(dest))), false);
+});
+
+test("a lock left by a process that no longer runs is taken over; another computer's lock is respected", async (t) => {
+  const { server, dest } = await setUp(t);
+  const lock = stagingLockPath(stagingFolder(dest));
+  mkdirSync(join(dest, '..'), { recursive: true });
+  const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+  writeFileSync(lock, JSON.stringify({ pid: Number(gone.stdout), host: hostname(), startedAt: '2026-01-01T00:00:00.000Z' }));
+  await download(server.manifestUrl, dest);
+  assertSameAsSource(dest);
+  assert.equal(existsSync(lock), false);
+
+  const other = mkdtempSync(join(tmpdir(), 'elical-download-')) + '/tiny';
+  t.after(() => rmSync(join(other, '..'), { recursive: true, force: true }));
+  const held = JSON.stringify({ pid: process.pid, host: 'build-box-7', startedAt: '2026-01-01T00:00:00.000Z' });
+  writeFileSync(stagingLockPath(stagingFolder(other)), held);
+  const before = server.requests.length;
+  await assertDownloadError(download(server.manifestUrl, other), 'in-progress', /^process \d+ on build-box-7 \(since 2026-01-01T00:00:00\.000Z\) is already downloading into .+ If no download is running, delete .+tiny\.partial\.lock and try again\.$/);
+  assert.deepEqual(server.requests.slice(before).map((request) => request.path), ['manifest.json'], 'nothing but the manifest was fetched');
+  assert.equal(existsSync(other), false);
+  assert.equal(existsSync(stagingFolder(other)), false);
+  assert.equal(readFileSync(stagingLockPath(stagingFolder(other)), 'utf8'), held, 'the other computer\'s lock is untouched');
 });
