@@ -15,6 +15,7 @@ import { chatParticipantTests } from './chatParticipant.test';
 import { elicitTests } from './elicit.test';
 import { evaluateTests } from './evaluate.test';
 import { labelJournalTests } from './labelJournal.test';
+import { openaiAnswerSourceTests } from './openaiAnswerSource.test';
 import { retrainTests } from './retrain.test';
 import { settingsTests } from './settings.test';
 import { untrustedWorkspaceTests } from './untrustedWorkspace.test';
@@ -33,6 +34,7 @@ export function run(): Promise<void> {
   else {
     activationTests();
     chatParticipantTests();
+    openaiAnswerSourceTests();
     labelJournalTests();
     settingsTests();
     retrainTests();
