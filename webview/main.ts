@@ -265,7 +265,7 @@ function renderSnapshot(snapshot: PanelSnapshot): void {
     latest.body.append(badge, ul);
   }
   const { counts } = snapshot;
-  latest.body.append(el('p', `${counts.questions} questions, ${counts.labelled} labelled (${counts.right} right, ${counts.wrong} wrong). Active checkpoint: ${snapshot.activeHeadId ?? 'package default'}.`));
+  latest.body.append(el('p', `${counts.questions} ${counts.questions === 1 ? 'question' : 'questions'}, ${counts.labelled} labelled (${counts.right} right, ${counts.wrong} wrong). Active checkpoint: ${snapshot.activeHeadId ?? 'package default'}.`));
   if (snapshot.journalProblems > 0) latest.body.append(el('p', `${snapshot.journalProblems} journal events were ignored (see the EliCal output).`, { class: 'error' }));
 
   comparison.body.replaceChildren();
