@@ -9,7 +9,7 @@
 # Each tool is installed once per machine and lock file: into $ELICAL_E2E_TOOLS (default
 # /var/cache/elical-e2e, or ~/.cache/elical-e2e where that is not writable) under a folder
 # named by the lock file's hash, then linked as .cache/NAME in this checkout. A fresh machine
-# installs (code-server compiles native addons: about 11 minutes on 2 loaded cores); a fresh
+# installs (code-server compiles native addons: 2.5 minutes on 2 idle cores, 11 on loaded ones); a fresh
 # clone on a machine that already did reuses it. A changed lock file installs anew; the hash
 # file is written only after a complete install, so a broken one is never reused.
 #   bash scripts/installE2eTools.sh [--no-browser]   (--no-browser: npm start needs no Chromium)
