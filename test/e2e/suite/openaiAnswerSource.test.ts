@@ -11,7 +11,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'mocha';
 import type { AnswerShownEvent, QuestionScoredEvent } from '../../../extension/core/journal/journalEvent';
-import { askInChat, fixtureModelDir, journalEvents, setUserSetting, waitForNewEvents } from './e2eEnvironment';
+import { askInChat, fixtureModelDir, journalEvents, setUserSetting, waitFor, waitForNewEvents } from './e2eEnvironment';
 
 const PIECES = ['Lima', ' is', ' the capital', ' of Peru', ' — café.'];
 const MODEL = 'stand-in-chat-model';
@@ -96,7 +96,10 @@ export function openaiAnswerSourceTests(): void {
       try {
         const question = 'Which city is the capital of Chile?';
         const before = (await journalEvents()).length;
+        const requestsBefore = received.length;
         await askInChat(`@confidence ${question}`);
+        // Only once the endpoint has been asked may the setting change for the next question.
+        await waitFor('the endpoint to receive the question', () => (received.length > requestsBefore ? true : undefined));
         // The next question (answered by the package model) shows when the refused turn is over.
         await setUserSetting('elical.answerSource', 'model');
         const next = 'Which city is the capital of Spain?';
