@@ -16,7 +16,7 @@ export const CLOSE_POINTS = 2;
 export const SMALL_BUDGETS = [100, 200, 500];
 export const BUCKET_ORDER = ['unseen', '1-2', '3-10', '>10'];
 
-class InputError extends Error {}
+export class InputError extends Error {}
 
 function fail(where, message) {
   throw new InputError(`${where}: ${message}`);
@@ -164,7 +164,7 @@ const auroc = (cell) => cell?.metrics.auroc ?? null;
 
 /**
  * The five claims (elical.md, "Headline claims") decided from the numbers for one head kind.
- * Each result: { claim, rule, verdict: 'holds' | 'does not hold' | 'partly' | 'not measurable', evidence }.
+ * Each result: { claim, rule, verdict: 'holds' | 'does not hold' | 'partly' | 'not measurable', evidence, margin }.
  * Rules (AUROC x100; IN = in-domain, OOD = out-of-domain weighted averages):
  *  1. Cons-Sem > N-Prob in every domain present.
  *  2. Eli-Only >= Cons-Sem - CLOSE_POINTS in every domain present.
@@ -172,6 +172,8 @@ const auroc = (cell) => cell?.metrics.auroc ?? null;
  *  4. EliCal(1000) >= EliCal(all) - CLOSE_POINTS, IN.
  *  5. mean over budgets of EliCal - Cal-Only is larger OOD than IN.
  * A claim whose numbers are missing (a budget not run, a single-class test set) is 'not measurable'.
+ * `margin` is how far (AUROC points) the closest compared number is from flipping its rule, null
+ * when not measurable: compare_rebuild.mjs lets a rebuild change only verdicts with margin < 2.
  */
 export function decideClaims(report, kind) {
   const { cells } = report;
@@ -184,6 +186,7 @@ export function decideClaims(report, kind) {
     claim: 'Among training-free methods, Cons-Sem discriminates better than N-Prob',
     rule: 'Cons-Sem AUROC > N-Prob AUROC in each domain',
     verdict: c1 === null ? 'not measurable' : c1.every(([a, b]) => a > b) ? 'holds' : c1.some(([a, b]) => a > b) ? 'partly' : 'does not hold',
+    margin: c1 === null ? null : Math.min(...c1.map(([a, b]) => Math.abs(a - b))),
     evidence: domains.map((d, i) => `${d}: Cons-Sem ${fmt(c1?.[i][0] ?? null)} vs N-Prob ${fmt(c1?.[i][1] ?? null)}`).join('; '),
   });
 
@@ -192,6 +195,7 @@ export function decideClaims(report, kind) {
     claim: 'Eli-Only (no labels, one forward pass) matches or beats Cons-Sem (21 generations)',
     rule: `Eli-Only AUROC >= Cons-Sem AUROC - ${CLOSE_POINTS} in each domain`,
     verdict: c2 === null ? 'not measurable' : c2.every(([a, b]) => a >= b - CLOSE_POINTS) ? 'holds' : c2.some(([a, b]) => a >= b - CLOSE_POINTS) ? 'partly' : 'does not hold',
+    margin: c2 === null ? null : Math.min(...c2.map(([a, b]) => Math.abs(a - (b - CLOSE_POINTS)))),
     evidence: domains.map((d, i) => `${d}: Eli-Only ${fmt(c2?.[i][0] ?? null)} vs Cons-Sem ${fmt(c2?.[i][1] ?? null)} (${c2 === null ? 'n/a' : `${c2[i][0] - c2[i][1] >= 0 ? '+' : ''}${(c2[i][0] - c2[i][1]).toFixed(1)}`})`).join('; '),
   });
 
@@ -202,6 +206,7 @@ export function decideClaims(report, kind) {
     claim: 'EliCal beats Cal-Only at small label budgets',
     rule: `EliCal AUROC > Cal-Only AUROC in-domain at each of ${SMALL_BUDGETS.join(', ')} labels (those run)`,
     verdict: small.length === 0 || c3 === null ? 'not measurable' : wins === small.length ? 'holds' : wins > 0 ? 'partly' : 'does not hold',
+    margin: small.length === 0 || c3 === null ? null : Math.min(...c3.map(([a, b]) => Math.abs(a - b))),
     evidence: small.length === 0 ? 'no small budget was run' : small.map((b, i) => `${b}: EliCal ${fmt(c3?.[i][0] ?? null)} vs Cal-Only ${fmt(c3?.[i][1] ?? null)}`).join('; '),
   });
 
@@ -211,6 +216,7 @@ export function decideClaims(report, kind) {
     claim: 'EliCal with 1,000 labels is close to the all-labels model',
     rule: `EliCal(1000) AUROC >= EliCal(all) AUROC - ${CLOSE_POINTS}, in-domain`,
     verdict: at1000 === null || atAll === null ? 'not measurable' : at1000 >= atAll - CLOSE_POINTS ? 'holds' : 'does not hold',
+    margin: at1000 === null || atAll === null ? null : Math.abs(at1000 - (atAll - CLOSE_POINTS)),
     evidence: `EliCal(1000) ${fmt(at1000)} vs EliCal(all) ${fmt(atAll)}${at1000 !== null && atAll !== null ? ` (${(at1000 - atAll).toFixed(1)})` : ''}`,
   });
 
@@ -228,6 +234,7 @@ export function decideClaims(report, kind) {
     claim: 'Out of domain, EliCal keeps a larger advantage over Cal-Only',
     rule: 'mean over the budgets of (EliCal - Cal-Only) AUROC is larger out-of-domain than in-domain',
     verdict: inAdv === null || oodAdv === null ? 'not measurable' : oodAdv > inAdv ? 'holds' : 'does not hold',
+    margin: inAdv === null || oodAdv === null ? null : Math.abs(oodAdv - inAdv),
     evidence: `mean advantage in-domain ${inAdv === null ? 'n/a' : `${inAdv >= 0 ? '+' : ''}${inAdv.toFixed(1)}`}, out-of-domain ${oodAdv === null ? 'n/a' : `${oodAdv >= 0 ? '+' : ''}${oodAdv.toFixed(1)}`}`,
   });
   return results;
