@@ -9,6 +9,7 @@ import { registerCommands } from './vscode/commands';
 import { LabelJournal } from './vscode/labelJournal';
 import { type LoadedModel, ModelService } from './vscode/modelService';
 import { PanelProvider } from './vscode/panelProvider';
+import { readConfiguredDefaultHead } from './node/modelLocation';
 import { RemoteTokenStore } from './vscode/remoteTokenStore';
 import { UserHeadStore } from './node/userHeadStore';
 import { readSettings } from './vscode/settings';
@@ -34,11 +35,22 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const models = new ModelService(context.extensionPath, settings, log, tokens, userHeads, (warning) => void vscode.window.showWarningMessage(`EliCal: ${warning}`));
   context.subscriptions.push(models);
   closeModel = () => models.close();
-  // The panel's badge follows the open package's default head until the user promotes another.
+  // The panel's badge follows the package's default head until the user promotes another: the
+  // open model's, or while none is open (before the first question, after a close) the one the
+  // configured package's manifest names. Only the latest lookup counts.
   let defaultHead: string | null = null;
-  context.subscriptions.push(models.onDidChange((model) => (defaultHead = model?.pkg.manifest.defaultHead ?? null)));
   const panel = new PanelProvider(context.extensionUri, journal, log, () => defaultHead);
   context.subscriptions.push(panel);
+  let lookup = 0;
+  const followDefaultHead = async (model: LoadedModel | undefined): Promise<void> => {
+    const mine = ++lookup;
+    const next = model !== undefined ? model.pkg.manifest.defaultHead : await readConfiguredDefaultHead(settings().modelPath, context.extensionPath);
+    if (mine !== lookup || next === defaultHead) return;
+    defaultHead = next;
+    panel.refresh();
+  };
+  void followDefaultHead(undefined);
+  context.subscriptions.push(models.onDidChange((model) => void followDefaultHead(model)));
   const statusBar = new ConfidenceStatusBar();
   context.subscriptions.push(statusBar);
 

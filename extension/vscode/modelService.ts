@@ -12,22 +12,18 @@
  * The scorer applies the package's heads and the user's retrained heads (UserHeadStore) of the
  * same backbone in one forward pass.
  */
-import { existsSync, readdirSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
 import { ConfidenceScorer, type NamedHead } from '../core/scoring/confidenceScorer';
 import type { ScoringRuntime } from '../core/journal/journalEvent';
 import type { ModelRunner } from '../core/scoring/modelRunner';
 import { loadModelPackage, type ModelPackage } from '../node/modelPackage';
+import { resolveModelDir } from '../node/modelLocation';
 import { OnnxModelRunner } from '../node/onnxModelRunner';
 import { openRemoteRunner } from '../node/remote/openRemoteRunner';
 import { type RemoteEndpoint, resolveRemoteEndpoint } from '../node/remote/remoteEndpoint';
 import type { UserHead, UserHeadStore } from '../node/userHeadStore';
 import type { RemoteTokenStore } from './remoteTokenStore';
 import type { ElicalSettings } from './settings';
-
-/** Package folder preferred among the bundled ones (issue 5: the demo model, once it ships). */
-export const PREFERRED_BUNDLED_PACKAGE = 'demo-facts';
 
 export interface LoadedModel {
   dir: string;
@@ -48,24 +44,6 @@ export interface LoadedModel {
 export function runtimeLabel(runtime: ScoringRuntime, remote: RemoteEndpoint | null): string {
   if (runtime === 'remote') return `remote (${remote?.origin ?? 'unknown endpoint'})`;
   return runtime === 'cuda' ? 'CUDA' : runtime === 'cpu' ? 'CPU' : runtime;
-}
-
-/** The model package folder the settings name, or the bundled one; a clear error when there is none. */
-export function resolveModelDir(settings: ElicalSettings, extensionPath: string): string {
-  if (settings.modelPath !== '') {
-    if (!isAbsolute(settings.modelPath)) throw new Error(`elical.modelPath must be an absolute folder path, got ${JSON.stringify(settings.modelPath)}`);
-    return settings.modelPath;
-  }
-  const models = join(extensionPath, 'models');
-  const packages = existsSync(models)
-    ? readdirSync(models, { withFileTypes: true }).filter((entry) => entry.isDirectory() && existsSync(join(models, entry.name, 'manifest.json'))).map((entry) => entry.name).sort()
-    : [];
-  if (packages.includes(PREFERRED_BUNDLED_PACKAGE)) return join(models, PREFERRED_BUNDLED_PACKAGE);
-  if (packages.length === 1) return join(models, packages[0]);
-  if (packages.length === 0) {
-    throw new Error('No model package: this build of the extension ships none in its models/ folder. Set elical.modelPath to a model package folder (run "EliCal: Select Model Package…"), e.g. one exported with tools/export_onnx.py.');
-  }
-  throw new Error(`The extension ships several model packages (${packages.join(', ')}); choose one with "EliCal: Select Model Package…".`);
 }
 
 export class ModelService implements vscode.Disposable {
@@ -104,7 +82,7 @@ export class ModelService implements vscode.Disposable {
 
   private async open(): Promise<LoadedModel> {
     const settings = this.settings();
-    const dir = resolveModelDir(settings, this.extensionPath);
+    const dir = resolveModelDir(settings.modelPath, this.extensionPath);
     const pkg = await loadModelPackage(dir);
     const { architecture, backbone } = pkg.manifest;
     let runner: ModelRunner;

@@ -19,7 +19,7 @@ export class PanelProvider implements vscode.Disposable {
     private readonly extensionUri: vscode.Uri,
     private readonly journal: LabelJournal,
     private readonly log: (line: string) => void,
-    /** The open model package's default head (null before a model is open). */
+    /** The model package's default head (null when no package is configured or readable). */
     defaultHeadId: () => string | null,
   ) {
     this.controller = new PanelController({ newId: () => randomUUID(), now: () => new Date().toISOString(), log, defaultHeadId });
@@ -60,6 +60,11 @@ export class PanelProvider implements vscode.Disposable {
       this.log(reason);
       this.post({ protocolVersion: 1, type: 'error', reason });
     }
+  }
+
+  /** Sends a fresh snapshot to an open panel (something outside the journal changed what it shows). */
+  refresh(): void {
+    if (this.panel !== undefined) this.post(this.controller.snapshotMessage(this.journal.state));
   }
 
   private post(message: HostMessage): void {
