@@ -8,6 +8,8 @@
  *
  * Run: npx tsx bench/remoteLoad.bench.ts [--model DIR] [--clients 64] [--requests 100]
  *        [--max-batch 32] [--max-delay-ms 2] [--threads 1] [--rounds 4]
+ * Each number must be a whole number in the range COUNTS gives; anything else stops the run
+ * before it starts, naming the option (exit 2). Exit 1: a request failed or came back wrong.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -30,6 +32,36 @@ function option(args: string[], name: string, fallback: string): string {
   return index >= 0 && args[index + 1] !== undefined ? args[index + 1] : fallback;
 }
 
+class UsageError extends Error {}
+
+/** The numeric options: default and inclusive range. */
+const COUNTS = {
+  clients: { fallback: 64, min: 1, max: 1024 },
+  requests: { fallback: 100, min: 1, max: 1_000_000 },
+  'max-batch': { fallback: 32, min: 1, max: 1024 },
+  'max-delay-ms': { fallback: 2, min: 0, max: 1000 },
+  // 0 lets onnxruntime pick (one per core), as elical serve does by default.
+  threads: { fallback: 1, min: 0, max: 256 },
+  // At least 2: the first round is timed, and the later ones show whether memory keeps growing.
+  rounds: { fallback: 4, min: 2, max: 1000 },
+} as const;
+
+/**
+ * A numeric option, checked as extensionHost.bench.ts checks its own: Number() alone would let
+ * NaN, 2.5 or a missing value through (and NaN rounds or clients silently run nothing).
+ */
+function count(args: string[], name: keyof typeof COUNTS): number {
+  const { fallback, min, max } = COUNTS[name];
+  const index = args.indexOf(`--${name}`);
+  if (index < 0) return fallback;
+  const text = args[index + 1];
+  const value = Number(text);
+  if (text === undefined || !/^\d+$/.test(text) || value < min || value > max) {
+    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got ${text === undefined ? 'nothing' : JSON.stringify(text)}`);
+  }
+  return value;
+}
+
 function percentile(sorted: number[], fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))];
 }
@@ -38,15 +70,15 @@ function percentile(sorted: number[], fraction: number): number {
 async function child(args: string[]): Promise<void> {
   const pkg = await loadModelPackage(option(args, 'model', DEFAULT_MODEL));
   const { manifest } = pkg;
-  const runner = new OnnxModelRunner({ modelFile: pkg.backbonePath, architecture: manifest.architecture, backbone: manifest.backbone, padTokenId: manifest.generation.padTokenId, provider: 'cpu', intraOpNumThreads: Number(option(args, 'threads', '1')) });
+  const runner = new OnnxModelRunner({ modelFile: pkg.backbonePath, architecture: manifest.architecture, backbone: manifest.backbone, padTokenId: manifest.generation.padTokenId, provider: 'cpu', intraOpNumThreads: count(args, 'threads') });
   await runner.load();
   const server = new InferenceServer({
     runner,
     model: { name: manifest.name, vocabSize: manifest.architecture.vocabSize, maxPositions: manifest.architecture.maxPositionEmbeddings, hiddenSize: manifest.architecture.hiddenSize, inputIds: manifest.backbone.inputs.inputIds, attentionMask: manifest.backbone.inputs.attentionMask, hiddenStates: manifest.backbone.outputs.hiddenStates },
     port: 0,
     batching: option(args, 'batching', 'on') === 'on',
-    maxBatch: Number(option(args, 'max-batch', '32')),
-    maxDelayMs: Number(option(args, 'max-delay-ms', '2')),
+    maxBatch: count(args, 'max-batch'),
+    maxDelayMs: count(args, 'max-delay-ms'),
   });
   const { url } = await server.start();
   process.on('message', async (message: { type: string }) => {
@@ -96,9 +128,9 @@ interface PhaseResult {
 }
 
 async function phase(args: string[], batching: boolean, rows: number[][], expected: Float32Array[]): Promise<PhaseResult> {
-  const clients = Number(option(args, 'clients', '64'));
-  const perClient = Number(option(args, 'requests', '100'));
-  const rounds = Math.max(2, Number(option(args, 'rounds', '4')));
+  const clients = count(args, 'clients');
+  const perClient = count(args, 'requests');
+  const rounds = count(args, 'rounds');
   const worker = fork(__filename, ['--child', ...args, '--batching', batching ? 'on' : 'off'], { execArgv: [...process.execArgv, '--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const deadline = setTimeout(() => {
     console.error(`phase (batching ${batching}) passed its ${PHASE_DEADLINE_MS / 1000} s deadline; stopping`);
@@ -183,6 +215,8 @@ async function phase(args: string[], batching: boolean, rows: number[][], expect
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args[0] === '--child') return child(args.slice(1));
+  // Every number checked before the model loads, so a typo fails at once rather than mid-run.
+  for (const name of Object.keys(COUNTS) as (keyof typeof COUNTS)[]) count(args, name);
   const model = option(args, 'model', DEFAULT_MODEL);
   const pkg = await loadModelPackage(model);
   const { manifest } = pkg;
@@ -192,9 +226,14 @@ async function main(): Promise<void> {
   for (const row of rows) expected.push((await local.forwardLastToken([row])).hiddenStates);
   await local.dispose();
   const results = [await phase(args, true, rows, expected), await phase(args, false, rows, expected)];
-  console.log(JSON.stringify({ model: manifest.name, clients: Number(option(args, 'clients', '64')), requests_per_client: Number(option(args, 'requests', '100')), max_batch: Number(option(args, 'max-batch', '32')), max_delay_ms: Number(option(args, 'max-delay-ms', '2')), prompt_tokens: rows.map((row) => row.length).join(' '), results }, null, 1));
+  console.log(JSON.stringify({ model: manifest.name, clients: count(args, 'clients'), requests_per_client: count(args, 'requests'), max_batch: count(args, 'max-batch'), max_delay_ms: count(args, 'max-delay-ms'), prompt_tokens: rows.map((row) => row.length).join(' '), results }, null, 1));
   const lost = results.some((result) => result.failed > 0 || result.wrong > 0);
   process.exitCode = lost ? 1 : 0;
 }
 
-void main();
+main().catch((error: unknown) => {
+  // Anything but a bad option is a bug or a broken setup: let it crash with its stack, as before.
+  if (!(error instanceof UsageError)) throw error;
+  console.error(`remoteLoad.bench: ${error.message}`);
+  process.exitCode = 2;
+});

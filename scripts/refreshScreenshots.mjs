@@ -5,8 +5,10 @@
 //   node scripts/refreshScreenshots.mjs
 import { copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const root = join(import.meta.dirname, '..');
+// Not import.meta.dirname: that needs Node 20.11, and package.json promises any Node 20.
+const root = fileURLToPath(new URL('..', import.meta.url));
 const from = join(root, 'test-results', 'screenshots');
 const to = join(root, 'docs', 'screenshots');
 /** UI-suite step screenshot -> README picture. */

@@ -8,8 +8,9 @@
 // Exit 0: the rebuild reproduces the shipped results; 1: it does not (each reason printed);
 // 2: bad arguments or unreadable files.
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { CLOSE_POINTS, decideClaims, InputError, parseEvalReport, parseKnowledge, poolBuckets, risesWithExposure } from './write_results.mjs';
 
 export const TOLERANCE_POINTS = 2;
@@ -113,6 +114,9 @@ export function compareRebuild(shippedDir, rebuiltDir) {
     ...cells.rows.flatMap((row) => ['auroc', 'alignment', 'ece'].filter((metric) => row[metric] > TOLERANCE_POINTS).map((metric) => `${row.key}: ${metric} differs by ${row[metric].toFixed(2)} points`)),
     ...(knowledge.shipped === knowledge.rebuilt ? [] : [`knowledge boundary verdict changed: shipped ${knowledge.shipped ? 'holds' : 'does not hold'}, rebuilt ${knowledge.rebuilt ? 'holds' : 'does not hold'}`]),
     ...claims.filter((change) => !change.allowed).map((change) => `${change.kind} heads, "${change.claim}": ${change.shipped} -> ${change.rebuilt} with a shipped margin of ${change.margin === null ? 'n/a' : change.margin.toFixed(1)} points`),
+    // A file that differs may be fine (the metrics decide), but one the rebuild did not produce at
+    // all (a head, the backbone, the data) means the rebuilt package is not the shipped package.
+    ...files.filter((file) => !file.present).map((file) => `file missing from the rebuild: ${file.path}`),
   ];
   return {
     reproduces: problems.length === 0,
@@ -158,7 +162,19 @@ function main(argv) {
   return result.reproduces ? 0 : 1;
 }
 
-if (process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+// Run only when started as a script, not when imported. import.meta.url is the module's real path,
+// percent-encoded; compare it with argv[1] resolved the same way, so that a path through a symlink
+// or one holding '#', '%' or spaces still runs main rather than silently doing nothing.
+function startedAsScript() {
+  if (process.argv[1] === undefined) return false;
+  try {
+    return import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href;
+  } catch {
+    return false; // argv[1] is no file on disk (e.g. node -e), so it is not this module
+  }
+}
+
+if (startedAsScript()) {
   try {
     process.exitCode = main(process.argv.slice(2));
   } catch (error) {

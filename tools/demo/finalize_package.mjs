@@ -10,12 +10,14 @@
 // Usage: node tools/demo/finalize_package.mjs --package DIR --eval RESULTS.json
 //          --knowledge knowledge.json [--hf HF_DIR] [--command TEXT]
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BUCKET_ORDER, parseEvalReport, parseKnowledge, poolBuckets, findCell, risesWithExposure } from './write_results.mjs';
 
 const USAGE = 'usage: node tools/demo/finalize_package.mjs --package DIR --eval RESULTS.json --knowledge knowledge.json [--hf HF_DIR] [--command TEXT]\n';
-const DEMO_DIR = join(import.meta.dirname, '.');
+// Not import.meta.dirname: that needs Node 20.11, and package.json promises any Node 20.
+const DEMO_DIR = fileURLToPath(new URL('.', import.meta.url));
 
 class InputError extends Error {}
 
@@ -133,7 +135,19 @@ function main(argv) {
   return 0;
 }
 
-if (process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+// Run only when started as a script, not when imported. import.meta.url is the module's real path,
+// percent-encoded; compare it with argv[1] resolved the same way, so that a path through a symlink
+// or one holding '#', '%' or spaces still runs main rather than silently doing nothing.
+function startedAsScript() {
+  if (process.argv[1] === undefined) return false;
+  try {
+    return import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href;
+  } catch {
+    return false; // argv[1] is no file on disk (e.g. node -e), so it is not this module
+  }
+}
+
+if (startedAsScript()) {
   try {
     process.exitCode = main(process.argv.slice(2));
   } catch (error) {

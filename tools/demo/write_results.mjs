@@ -7,8 +7,9 @@
 //          [--lr X] [--batch-size N]
 // Bad input (a missing file, a field of the wrong type) stops with a message naming the file
 // and the field; nothing is written then.
-import { readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync, realpathSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import { basename } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 /** AUROC points within which two heads count as "close" (issue 4's rules). */
 export const CLOSE_POINTS = 2;
@@ -392,7 +393,19 @@ function main(argv) {
   return 0;
 }
 
-if (process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+// Run only when started as a script, not when imported. import.meta.url is the module's real path,
+// percent-encoded; compare it with argv[1] resolved the same way, so that a path through a symlink
+// or one holding '#', '%' or spaces still runs main rather than silently doing nothing.
+function startedAsScript() {
+  if (process.argv[1] === undefined) return false;
+  try {
+    return import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href;
+  } catch {
+    return false; // argv[1] is no file on disk (e.g. node -e), so it is not this module
+  }
+}
+
+if (startedAsScript()) {
   try {
     process.exitCode = main(process.argv.slice(2));
   } catch (error) {

@@ -4,7 +4,7 @@
  * plots appear together in a new folder under the extension's global storage.
  */
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'mocha';
@@ -23,13 +23,19 @@ function slice(file: string, lines: number, target: string): string {
 
 export function evaluateTests(): void {
   describe('evaluate a data set', () => {
-    after(async () => setUserSetting('elical.modelPath', fixtureModelDir()));
+    let dir: string | undefined;
+    after(async () => {
+      if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+      await setUserSetting('elical.modelPath', fixtureModelDir());
+    });
 
     it('writes the comparison report and its plots for HonestyBench files given as arguments', async function () {
+      // Above the suite's 120 s: the report may take up to 180 s, after a setting wait of up to 10 s, plus a margin.
+      this.timeout(10_000 + 180_000 + 60_000);
       const demo = demoModelDir();
       if (!existsSync(join(demo, 'data', 'train.jsonl'))) this.skip();
       await setUserSetting('elical.modelPath', demo);
-      const dir = mkdtempSync(join(tmpdir(), 'elical-e2e-evaluate-'));
+      dir = mkdtempSync(join(tmpdir(), 'elical-e2e-evaluate-'));
       const train = slice(join(demo, 'data', 'train.jsonl'), 300, join(dir, 'train.jsonl'));
       const testIn = slice(join(demo, 'data', 'test_in.jsonl'), 150, join(dir, 'test_in.jsonl'));
       const testOod = slice(join(demo, 'data', 'test_ood.jsonl'), 150, join(dir, 'test_ood.jsonl'));

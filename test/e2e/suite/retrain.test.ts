@@ -29,7 +29,9 @@ export function retrainTests(): void {
   describe('retrain on labels given in the chat', () => {
     const asked: QuestionScoredEvent[] = [];
 
-    before(async () => {
+    before(async function () {
+      // Twelve chat round trips, each allowed waitFor's 90 s: above the suite's 120 s per hook.
+      this.timeout(12 * 20_000);
       await setUserSetting('elical.modelPath', fixtureModelDir());
       await setUserSetting('elical.answerSource', 'vscode-lm');
       for (const [index, question] of QUESTIONS.entries()) {
@@ -44,7 +46,9 @@ export function retrainTests(): void {
       }
     });
 
-    it('trains EliCal and Cal-Only heads, journals them, and scores the next question with them', async () => {
+    it('trains EliCal and Cal-Only heads, journals them, and scores the next question with them', async function () {
+      // The retrain may take up to 180 s, then the next question up to 90 s (waitFor's default).
+      this.timeout(180_000 + 90_000 + 60_000);
       const count = (await journalEvents()).length;
       // Not awaited: after training the command asks (in a notification) whether to promote a head.
       void vscode.commands.executeCommand('elical.retrain');

@@ -34,7 +34,9 @@ export function untrustedWorkspaceTests(): void {
       }
     });
 
-    it('scores with the model of the user settings, ignoring the workspace model path', async () => {
+    it('scores with the model of the user settings, ignoring the workspace model path', async function () {
+      // Above the suite's 120 s, which equals the wait below: the wait, not mocha, should report a slow score.
+      this.timeout(120_000 + 60_000);
       const before = (await journalEvents()).length;
       const question = 'What is the capital of Peru?';
       await askInChat(`@confidence /score ${question}`);

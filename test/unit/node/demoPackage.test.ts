@@ -33,14 +33,21 @@ test('the demo package reproduces its RESULTS.json on the in-domain test file', 
   try {
     await runner.load();
     const checked = ['eli-only-linear', 'elical-1000-linear', 'elical-1000-mlp', 'cal-only-1000-mlp'];
-    const scorer = new ConfidenceScorer(runner, pkg.tokenizer, pkg.manifest.prompt, pkg.heads.filter(({ entry }) => checked.includes(entry.id)).map(({ entry, head }) => ({ id: entry.id, head })));
+    // Looked up from the list, not the package filtered by it: a head renamed or dropped from the
+    // package must fail here rather than quietly leave fewer heads checked.
+    const heads = checked.map((id) => {
+      const found = pkg.heads.find(({ entry }) => entry.id === id);
+      assert.ok(found !== undefined, `the demo package has the head ${id} (it has ${pkg.heads.map(({ entry }) => entry.id).join(', ')})`);
+      return found;
+    });
+    const scorer = new ConfidenceScorer(runner, pkg.tokenizer, pkg.manifest.prompt, heads.map(({ entry, head }) => ({ id: entry.id, head })));
     const confidences = new Map(checked.map((id) => [id, [] as number[]]));
     for (let start = 0; start < records.length; start += 64) {
       const scores = await scorer.scoreBatch(records.slice(start, start + 64).map((record) => record.question));
       for (const score of scores) for (const id of checked) confidences.get(id)?.push(score.heads[id]);
     }
     const correct = records.map((record) => record.greedy_correctness);
-    for (const entry of pkg.heads.map(({ entry }) => entry).filter((candidate) => checked.includes(candidate.id))) {
+    for (const { entry } of heads) {
       const method = { 'eli-only': 'Eli-Only', 'cal-only': 'Cal-Only', elical: 'EliCal' }[entry.family];
       const cell = results.cells.find((candidate) => candidate.scope.endsWith('test_in.jsonl') && candidate.method === method && candidate.kind === entry.kind && (entry.family === 'eli-only' || candidate.budget === entry.budget));
       assert.ok(cell !== undefined, `RESULTS.json has a cell for ${entry.id}`);

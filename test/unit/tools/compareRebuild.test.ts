@@ -65,6 +65,22 @@ test('compare_rebuild: identical results reproduce; a cell off by more than 2 po
   }
 });
 
+test('compare_rebuild: a package file the rebuild did not produce does not reproduce', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'compare-rebuild-'));
+  try {
+    makePackage(join(dir, 'shipped'));
+    // Same results, but the head file is gone: the metrics alone would call it reproduced.
+    makePackage(join(dir, 'no-head'));
+    rmSync(join(dir, 'no-head', 'heads', 'elical-1000-mlp.safetensors'));
+    const missing = compare(join(dir, 'shipped'), join(dir, 'no-head'));
+    assert.equal(missing.status, 1, missing.stderr + missing.stdout);
+    assert.match(missing.stdout, /NOT REPRODUCED: file missing from the rebuild: heads\/elical-1000-mlp\.safetensors\n/);
+    assert.match(missing.stdout, /the rebuild does not reproduce the shipped results\n$/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('compare_rebuild: a verdict may flip only where the shipped margin is under 2 points; the knowledge verdict may not', () => {
   const dir = mkdtempSync(join(tmpdir(), 'compare-rebuild-'));
   try {
