@@ -105,6 +105,8 @@ export class OnnxModelRunner implements ModelRunner {
   private chosenProvider = 'not loaded';
   private fallbackReason: string | null = null;
   private disposed = false;
+  /** session.run calls not yet settled (see run()). */
+  private readonly inFlight = new Set<Promise<unknown>>();
   private readonly floatType: FloatTensorType;
   private readonly names: { pastKey: string[]; pastValue: string[]; presentKey: string[]; presentValue: string[] };
   private readonly loraFeeds = new Map<string, Record<string, ort.Tensor>>();
@@ -302,7 +304,7 @@ export class OnnxModelRunner implements ModelRunner {
       ...lora,
     };
     const fetches = options.withLogits ? [outputs.hiddenStates, outputs.logits] : [outputs.hiddenStates];
-    const result = await session.run(feeds, fetches);
+    const result = await this.run(session, feeds, fetches);
     const lastRows = (tensor: ort.Tensor, size: number): Float32Array => {
       const data = floatData(tensor);
       const out = new Float32Array(batch * size);
@@ -354,7 +356,7 @@ export class OnnxModelRunner implements ModelRunner {
         ...past,
         ...lora,
       };
-      const result = await session.run(feeds, fetches);
+      const result = await this.run(session, feeds, fetches);
       const logits = floatData(result[outputs.logits]).subarray((length - 1) * this.vocabSize, length * this.vocabSize);
       const chosen = chooseNextToken(logits, seen, options.decoding, options.repetitionPenalty, random);
       tokenIds.push(chosen.tokenId);
@@ -373,11 +375,29 @@ export class OnnxModelRunner implements ModelRunner {
     }
   }
 
+  /**
+   * One session.run, counted: dispose() waits for the runs in flight, because releasing a session
+   * while a native run still uses it is not safe (the model service may close a model that a
+   * long command is still scoring with; that command's next call then fails cleanly instead).
+   */
+  private async run(session: ort.InferenceSession, feeds: Record<string, ort.Tensor>, fetches: string[]): Promise<ort.InferenceSession.OnnxValueMapType> {
+    // A generation loop holds the session across steps: no step may start once dispose() began.
+    if (this.disposed) throw new Error('the model runner was disposed');
+    const running = session.run(feeds, fetches);
+    this.inFlight.add(running);
+    try {
+      return await running;
+    } finally {
+      this.inFlight.delete(running);
+    }
+  }
+
   async dispose(): Promise<void> {
     this.disposed = true;
     const session = this.session ?? (await this.sessionPromise?.catch(() => undefined));
     this.session = undefined;
     this.sessionPromise = undefined;
+    await Promise.allSettled([...this.inFlight]);
     await session?.release();
   }
 }

@@ -242,6 +242,40 @@ test('abort stops generation before the next step', async () => {
   assert.deepEqual(partial.tokenIds, reference.cases[0].greedy.tokenIds.slice(0, 3));
 });
 
+test('dispose while the runner is in use: running steps finish, later ones fail cleanly, nothing crashes', async () => {
+  // A generation whose listener closes the runner after the second token (as the model service
+  // closes a model a long command still holds): the loop's next step must not touch the session.
+  const own = new OnnxModelRunner(runnerOptions());
+  await own.load();
+  let disposing: Promise<void> | undefined;
+  const generating = own.generate(reference.cases[0].inputIds, {
+    maxNewTokens: 10,
+    decoding: 'greedy',
+    repetitionPenalty: 1,
+    eosTokenIds: [],
+    onToken: (_id) => {
+      disposing ??= own.dispose();
+    },
+  });
+  await assert.rejects(generating, /the model runner was disposed/);
+  await disposing;
+  await assert.rejects(own.forwardLastToken([reference.cases[0].inputIds]), /disposed/);
+
+  // Many forward passes in flight when dispose() is called: each either completes with the right
+  // hidden state or fails with the disposed error, and dispose() returns once none is running.
+  const busy = new OnnxModelRunner(runnerOptions());
+  await busy.load();
+  const item = reference.cases[0];
+  const calls = Array.from({ length: 24 }, () => busy.forwardLastToken([item.inputIds]));
+  await new Promise((resolve) => setImmediate(resolve));
+  await busy.dispose();
+  const outcomes = await Promise.allSettled(calls);
+  for (const outcome of outcomes) {
+    if (outcome.status === 'fulfilled') assertClose(outcome.value.hiddenStates, item.lastHiddenState, 1e-4, 'a pass that ran');
+    else assert.match(String(outcome.reason), /disposed/);
+  }
+});
+
 test("provider 'cuda' fails clearly here and 'auto' falls back to the CPU with the reason", async (t) => {
   const cuda = new OnnxModelRunner(runnerOptions({ provider: 'cuda' }));
   try {
