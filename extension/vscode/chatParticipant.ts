@@ -62,24 +62,34 @@ export function questionIdOf(metadata: unknown): string | null {
   return typeof id === 'string' && id.length > 0 ? id : null;
 }
 
-/** Writes answer text to the chat as it arrives; `text` is what the reader has seen (trimmed). */
-function answerWriter(stream: vscode.ChatResponseStream): { write: (piece: string) => void; escaper: StreamingAnswerEscaper } {
+/**
+ * What the reader has seen of the answer so far, kept by the answer functions as they stream, so
+ * that an answer cut off by an error (a dropped connection, a model failure) is still journalled
+ * as what was shown: the user may well label it.
+ */
+interface ShownAnswer {
+  text: string;
+}
+
+/** Writes answer text to the chat as it arrives; `shown.text` is what the reader has seen (trimmed). */
+function answerWriter(stream: vscode.ChatResponseStream, shown: ShownAnswer): { write: (piece: string) => void; escaper: StreamingAnswerEscaper } {
   const escaper = new StreamingAnswerEscaper();
   return {
     escaper,
     write: (piece) => {
       const markdown = escaper.push(piece);
       if (markdown !== '') stream.markdown(markdown);
+      shown.text = escaper.text;
     },
   };
 }
 
-async function answerFromModel(model: LoadedModel, question: string, stream: vscode.ChatResponseStream, token: vscode.CancellationToken): Promise<string> {
+async function answerFromModel(model: LoadedModel, question: string, stream: vscode.ChatResponseStream, token: vscode.CancellationToken, shown: ShownAnswer): Promise<string> {
   const prompt = model.scorer.buildPrompt(question);
   const abort = new AbortController();
   const subscription = token.onCancellationRequested(() => abort.abort());
   const decoder = new IncrementalDecoder((ids) => model.pkg.tokenizer.decode(ids, { skipSpecialTokens: true }));
-  const { write, escaper } = answerWriter(stream);
+  const { write, escaper } = answerWriter(stream, shown);
   try {
     const { generation } = model.pkg.manifest;
     const result = await model.runner.generate(prompt.tokenIds, {
@@ -91,7 +101,7 @@ async function answerFromModel(model: LoadedModel, question: string, stream: vsc
       onToken: (tokenId) => write(decoder.push(tokenId)),
     });
     write(decoder.finish());
-    if (escaper.empty) stream.markdown('_(the model gave an empty answer)_');
+    if (escaper.empty && !token.isCancellationRequested) stream.markdown('_(the model gave an empty answer)_');
     if (result.finishReason === 'length') stream.markdown(`\n\n_(cut at ${generation.maxNewTokens} tokens)_`);
     return escaper.text;
   } finally {
@@ -103,13 +113,13 @@ async function answerFromModel(model: LoadedModel, question: string, stream: vsc
  * The answer of an OpenAI-compatible server (elical.openaiUrl, elical.openaiModel), with the API
  * key from SecretStorage when one is stored for that origin. Cancelling keeps what was shown.
  */
-async function answerFromOpenai(settings: ElicalSettings, deps: ChatDeps, warn: (message: string) => void, question: string, stream: vscode.ChatResponseStream, token: vscode.CancellationToken): Promise<string> {
+async function answerFromOpenai(settings: ElicalSettings, deps: ChatDeps, warn: (message: string) => void, question: string, stream: vscode.ChatResponseStream, token: vscode.CancellationToken, shown: ShownAnswer): Promise<string> {
   const endpoint = resolveOpenaiEndpoint({ url: settings.openaiUrl, model: settings.openaiModel });
   if (endpoint.warning !== null) warn(endpoint.warning);
   const apiKey = await deps.tokens.get(endpoint.keyKey);
   const abort = new AbortController();
   const subscription = token.onCancellationRequested(() => abort.abort());
-  const { write, escaper } = answerWriter(stream);
+  const { write, escaper } = answerWriter(stream, shown);
   try {
     for await (const piece of streamChatCompletion(question, { completionsUrl: endpoint.completionsUrl, model: endpoint.model, apiKey, signal: abort.signal })) write(piece);
   } catch (error) {
@@ -121,7 +131,7 @@ async function answerFromOpenai(settings: ElicalSettings, deps: ChatDeps, warn: 
   return escaper.text;
 }
 
-async function answerFromVscodeLm(request: vscode.ChatRequest, question: string, stream: vscode.ChatResponseStream, token: vscode.CancellationToken): Promise<string> {
+async function answerFromVscodeLm(request: vscode.ChatRequest, question: string, stream: vscode.ChatResponseStream, token: vscode.CancellationToken, shown: ShownAnswer): Promise<string> {
   // The chat model the user picked in the chat view; fall back to any available one.
   const chosen = request.model ?? (await vscode.lm.selectChatModels())[0];
   if (chosen === undefined) throw new Error('no VS Code language model is available for elical.answerSource "vscode-lm"');
@@ -130,6 +140,7 @@ async function answerFromVscodeLm(request: vscode.ChatRequest, question: string,
   for await (const fragment of response.text) {
     text += fragment;
     stream.markdown(fragment);
+    shown.text = text;
   }
   return text;
 }
@@ -220,21 +231,19 @@ export function registerChatParticipant(context: vscode.ExtensionContext, deps: 
           break;
         }
         case 'answer': {
+          const source: AnswerSource = settings.answerSource === 'openai' ? 'openai-compatible' : settings.answerSource;
+          const shown: ShownAnswer = { text: '' };
           let text: string;
-          let source: AnswerSource;
           try {
             switch (settings.answerSource) {
               case 'model':
-                source = 'model';
-                text = await answerFromModel(model, question, stream, token);
+                text = await answerFromModel(model, question, stream, token, shown);
                 break;
               case 'vscode-lm':
-                source = 'vscode-lm';
-                text = await answerFromVscodeLm(request, question, stream, token);
+                text = await answerFromVscodeLm(request, question, stream, token, shown);
                 break;
               case 'openai':
-                source = 'openai-compatible';
-                text = await answerFromOpenai(settings, deps, warnOnce, question, stream, token);
+                text = await answerFromOpenai(settings, deps, warnOnce, question, stream, token, shown);
                 break;
               default: {
                 const unreachable: never = settings.answerSource;
@@ -242,11 +251,20 @@ export function registerChatParticipant(context: vscode.ExtensionContext, deps: 
               }
             }
           } catch (error) {
-            const message = `No answer: ${(error as Error).message}`;
+            const reason = (error as Error).message;
+            if (shown.text === '') {
+              const message = `No answer: ${reason}`;
+              deps.log(message);
+              stream.markdown(`\n\n_${escapeMarkdown(message)}_`);
+              if (error instanceof OpenaiChatError && error.code === 'unauthorized') stream.button({ command: 'elical.setOpenaiKey', title: 'Set API key' });
+              // Nothing was answered, so nothing can be labelled: no question id for the thumbs.
+              return {};
+            }
+            // Part of the answer is on screen: it is journalled as shown and can be labelled.
+            const message = `The answer was cut off: ${reason}`;
             deps.log(message);
             stream.markdown(`\n\n_${escapeMarkdown(message)}_`);
-            if (error instanceof OpenaiChatError && error.code === 'unauthorized') stream.button({ command: 'elical.setOpenaiKey', title: 'Set API key' });
-            return { metadata: { questionId } };
+            text = shown.text;
           }
           if (text !== '') {
             await deps.journal.append([

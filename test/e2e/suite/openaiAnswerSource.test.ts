@@ -3,8 +3,8 @@
  * loopback, started inside the extension host, streams an answer in pieces over server-sent
  * events. The real extension must score first, post one chat completion request for the
  * configured model with stream: true, and journal exactly the concatenated pieces as the answer.
- * No API key is stored in this profile, so none may be sent. A server that answers 401 must
- * leave the score journalled and no answer.
+ * No API key is stored in this profile, so none may be sent. A connection dropped mid-answer
+ * journals what was shown; a server that answers 401 leaves the score journalled and no answer.
  */
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
@@ -30,6 +30,8 @@ export function openaiAnswerSourceTests(): void {
   describe('@confidence answering through an OpenAI-compatible endpoint', () => {
     const received: Received[] = [];
     let status = 200;
+    /** When set, the server sends this many answer pieces and then drops the connection. */
+    let cutAfter: number | null = null;
     let server: http.Server;
 
     before(async () => {
@@ -45,7 +47,13 @@ export function openaiAnswerSourceTests(): void {
           response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
           // One piece per write with a pause, so the answer really arrives in parts.
           const events = [sseChunk({ role: 'assistant' }), ...PIECES.map((piece) => sseChunk({ content: piece })), sseChunk({}, 'stop'), 'data: [DONE]\n\n'];
+          let sent = 0;
           const next = (): void => {
+            if (cutAfter !== null && sent === cutAfter + 1) {
+              response.socket?.destroy();
+              return;
+            }
+            sent += 1;
             const event = events.shift();
             if (event === undefined) response.end();
             else response.write(event, () => setTimeout(next, 40));
@@ -89,6 +97,24 @@ export function openaiAnswerSourceTests(): void {
       assert.equal(request.body.stream, true);
       assert.ok(request.body.messages?.some((message) => message.role === 'user' && message.content.includes(question)), JSON.stringify(request.body.messages));
       assert.equal(request.authorization, undefined, 'no key is stored, so none is sent');
+    });
+
+    it('an answer cut off by a dropped connection is journalled as far as it was shown', async () => {
+      cutAfter = 2;
+      try {
+        const question = 'Which city is the capital of Bolivia?';
+        const before = (await journalEvents()).length;
+        await askInChat(`@confidence ${question}`);
+        const events = await waitForNewEvents(before, 'the partial answer to be journalled', (added) => added.some((event) => event.type === 'answer-shown'));
+        const scored = events.find((event): event is QuestionScoredEvent => event.type === 'question-scored' && event.question === question);
+        const shown = events.find((event): event is AnswerShownEvent => event.type === 'answer-shown');
+        assert.ok(scored !== undefined && shown !== undefined);
+        assert.equal(shown.questionId, scored.id);
+        // The role chunk, then two pieces, then the connection drops.
+        assert.equal(shown.answer, PIECES.slice(0, 2).join(''));
+      } finally {
+        cutAfter = null;
+      }
     });
 
     it('a refused request (401) keeps the score and journals no answer', async () => {
