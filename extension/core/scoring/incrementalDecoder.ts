@@ -55,8 +55,9 @@ export class IncrementalDecoder {
   /**
    * Emits the part of `text` beyond what was emitted. Should a tokenizer's decode of a longer
    * prefix ever rewrite text already shown, nothing more is emitted until the decode extends
-   * the shown text again: shown text cannot be taken back, and the full decode stays what the
-   * caller journals.
+   * the shown text again: shown text cannot be taken back. The chat journals what was shown, so
+   * such a rewrite would leave the rest of that answer out of both; none of the tokenizers the
+   * project ships (word-level, byte-level, SentencePiece with byte fallback) rewrites a prefix.
    */
   private extendTo(text: string): string {
     if (!text.startsWith(this.emittedText)) return '';
