@@ -16,7 +16,7 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { decodeSafetensors, encodeSafetensors } from '../core/heads/safetensors';
 import { buildPrompt, type PromptSettings } from '../core/prompts/promptWrapper';
 import { questionFeatures } from '../core/scoring/questionFeatures';
@@ -69,9 +69,16 @@ function promptSha256(prompt: PromptSettings, adapter: string | undefined): stri
   return createHash('sha256').update(key).digest('hex');
 }
 
-/** The cache file path for a data file and backbone. */
+/**
+ * The cache file path for a data file and backbone. Beside the data file its name is enough; in a
+ * shared cache folder (the extension's evaluations) two `train.jsonl` from different folders
+ * would take turns overwriting one file, so the name also carries a hash of the data file's path.
+ */
 export function featureCachePath(dataFile: string, backboneSha256: string, cacheDir?: string): string {
-  return join(cacheDir ?? dirname(dataFile), `${basename(dataFile)}.features-${backboneSha256.slice(0, 16)}.safetensors`);
+  const backbone = backboneSha256.slice(0, 16);
+  if (cacheDir === undefined) return join(dirname(dataFile), `${basename(dataFile)}.features-${backbone}.safetensors`);
+  const where = createHash('sha256').update(resolve(dataFile)).digest('hex').slice(0, 12);
+  return join(cacheDir, `${basename(dataFile)}.${where}.features-${backbone}.safetensors`);
 }
 
 async function readValidCache(path: string, expected: Record<string, string>): Promise<Float32Array | null> {

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { featureCachePath, loadOrComputeFeatures } from '../../../extension/node/featureCache';
 import { loadModelPackage } from '../../../extension/node/modelPackage';
 import { OnnxModelRunner } from '../../../extension/node/onnxModelRunner';
@@ -49,6 +49,14 @@ test('features: each row equals its prompt run alone; cached when valid; recompu
   const inNewDir = await loadOrComputeFeatures({ source, dataFile: data, questions, batchSize: 2, cacheDir: newCacheDir });
   assert.equal(inNewDir.path, featureCachePath(data, pkg.manifest.backbone.sha256, newCacheDir), 'a cache folder that does not exist yet is created');
   assert.deepEqual(inNewDir.features, first.features);
+  // A file of the same name in another folder, in the same shared cache folder: its own cache file.
+  const twin = join(dir, 'twin', basename(data));
+  mkdirSync(join(dir, 'twin'));
+  writeFileSync(twin, readFileSync(data));
+  const twinFirst = await loadOrComputeFeatures({ source, dataFile: twin, questions, cacheDir: newCacheDir });
+  assert.notEqual(twinFirst.path, inNewDir.path);
+  assert.equal((await loadOrComputeFeatures({ source, dataFile: data, questions, cacheDir: newCacheDir })).cached, true, 'the first file\'s cache survived its twin');
+  assert.equal((await loadOrComputeFeatures({ source, dataFile: twin, questions, cacheDir: newCacheDir })).cached, true);
 
   const otherPrompt = await loadOrComputeFeatures({ source: { ...source, prompt: { ...source.prompt, wrapper: 'Q: {question}\nA: ' } }, dataFile: data, questions });
   assert.equal(otherPrompt.cached, false, 'another prompt is another feature');
