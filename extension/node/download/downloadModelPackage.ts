@@ -194,6 +194,10 @@ async function downloadIntoStaging(
     await rm(staging, { recursive: true, force: true });
     throw new ModelDownloadError('package-invalid', `every file arrived intact, but the package is not usable: ${error.message}`, error.file);
   }
+  // The check reads every file and does not watch the signal: a cancel during "verifying" must
+  // still leave DEST as it was (with force, the old package too). The staging folder stays, so
+  // a rerun only checks the package again.
+  if (transfer.signal?.aborted) throw new ModelDownloadError('aborted', 'the download was cancelled while the package was being checked; the downloaded files are kept for the next run');
   await placePackage(staging, dir, force);
   return { dir, manifest, fileCount, bytes: finished, bytesReceived };
 }

@@ -13,10 +13,11 @@
  * The size check uses the length the server declares (Content-Length or the Content-Range total):
  * fewer bytes means the connection was cut, a transient failure retried from where it stopped.
  */
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { PackageFile } from '../../core/scoring/packageFiles';
 import { sha256File } from '../modelPackage';
+import { displayUrl } from './displayUrl';
 import { ModelDownloadError } from './modelDownloadError';
 import { openHttpResponse, statusError, type HttpResponse } from './openHttpResponse';
 import { PARTIAL_SUFFIX, packageFilePath, packageFileUrl } from './packageFileLocation';
@@ -77,7 +78,7 @@ async function fetchRemainder(file: PackageFile, url: URL, part: string, context
     signal: transfer.signal,
     file: file.path,
   });
-  const where = `GET ${response.url.href}`;
+  const where = `GET ${displayUrl(response.url)}`;
   let start: number;
   let total: number | null;
   if (response.status === 200) {
@@ -99,10 +100,11 @@ async function fetchRemainder(file: PackageFile, url: URL, part: string, context
     throw statusError(response.status, where, `${file.path}, which the manifest lists`, file.path);
   }
 
-  const handle = await open(part, start === 0 ? 'w' : 'a');
   let size = start;
-  context.onBytes(size);
+  let handle: FileHandle | null = null;
   try {
+    handle = await open(part, start === 0 ? 'w' : 'a');
+    context.onBytes(size);
     for await (const chunk of response.body) {
       await handle.write(chunk);
       size += chunk.length;
@@ -111,7 +113,11 @@ async function fetchRemainder(file: PackageFile, url: URL, part: string, context
     }
     await handle.sync();
   } finally {
-    await handle.close();
+    // A failure before the body was read (the part cannot be opened, a progress callback throws)
+    // leaves the response open: its socket would stay connected and its stall timer armed, and
+    // a CLI run would not exit after printing the error. After a full read this does nothing.
+    response.discard();
+    await handle?.close();
   }
   if (total !== null && size !== total) {
     throw new ModelDownloadError('connection-closed', `${where}: the body ended after ${size} of ${total} bytes`, file.path);
@@ -161,7 +167,7 @@ export async function downloadPackageFile(file: PackageFile, context: FileDownlo
     if (result === 'complete') break;
     restarts += 1;
     if (restarts > MAX_RESTARTS) {
-      throw new ModelDownloadError('http-error', `GET ${url.href}: the server's byte ranges do not fit the partial file even after starting over`, file.path);
+      throw new ModelDownloadError('http-error', `GET ${displayUrl(url)}: the server's byte ranges do not fit the partial file even after starting over`, file.path);
     }
     await rm(part, { force: true });
   }

@@ -6,6 +6,7 @@
 import { type ModelManifest, parseModelManifest } from '../../core/scoring/modelManifest';
 import { ModelPackageError } from '../../core/scoring/modelPackageError';
 import { type PackageFile, packageFiles } from '../../core/scoring/packageFiles';
+import { displayUrl } from './displayUrl';
 import { ModelDownloadError } from './modelDownloadError';
 import { openHttpResponse, statusError } from './openHttpResponse';
 import { checkPackageFileName } from './packageFileLocation';
@@ -31,7 +32,7 @@ const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
 
 async function readManifestText(url: URL, options: ReturnType<typeof resolveTransferOptions>): Promise<{ text: string; url: URL }> {
   const response = await openHttpResponse(url, { method: 'GET', headers: { accept: 'application/json' }, timeoutMs: options.timeoutMs, signal: options.signal, file: 'manifest.json' });
-  const where = `GET ${response.url.href}`;
+  const where = `GET ${displayUrl(response.url)}`;
   if (response.status !== 200) {
     response.discard();
     throw statusError(response.status, where, 'manifest.json', 'manifest.json');
@@ -67,7 +68,7 @@ export async function fetchRemoteManifest(url: string, options: TransferOptions 
     const start = fetched.text.slice(0, 40).replace(/\s+/g, ' ');
     throw new ModelDownloadError(
       'manifest-not-json',
-      `${fetched.url.href} is not JSON (it starts with ${JSON.stringify(start)}); give the URL of the package's manifest.json file itself (on a code host, its raw or download link, not the page that shows it)`,
+      `${displayUrl(fetched.url)} is not JSON (it starts with ${JSON.stringify(start)}); give the URL of the package's manifest.json file itself (on a code host, its raw or download link, not the page that shows it)`,
       'manifest.json',
     );
   }
@@ -77,7 +78,7 @@ export async function fetchRemoteManifest(url: string, options: TransferOptions 
   } catch (error) {
     if (!(error instanceof ModelPackageError)) throw error;
     const code = error.code === 'path-outside-package' ? 'unsafe-path' : 'manifest-invalid';
-    throw new ModelDownloadError(code, `${fetched.url.href} is not a usable model package manifest: ${error.message}`, 'manifest.json');
+    throw new ModelDownloadError(code, `${displayUrl(fetched.url)} is not a usable model package manifest: ${error.message}`, 'manifest.json');
   }
   const files = packageFiles(manifest);
   for (const file of files) checkPackageFileName(file.path);

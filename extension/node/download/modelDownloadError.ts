@@ -1,7 +1,9 @@
 /**
  * Why a model package download failed. One code per failure so callers (the CLI, the VS Code
  * command, tests) can react without parsing messages; every message names the URL or the file and
- * says what to do. Messages never carry credentials (download URLs may not have any).
+ * says what to do. Messages never carry credentials: download URLs may not have a user name or
+ * password, and URLs are shown without their query (displayUrl.ts), where signed redirects and
+ * tokens keep theirs.
  */
 export type ModelDownloadErrorCode =
   /** The URL is not an http(s) URL without credentials. */

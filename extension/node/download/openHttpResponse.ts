@@ -10,6 +10,7 @@
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { displayUrl } from './displayUrl';
 import { ModelDownloadError } from './modelDownloadError';
 
 export interface HttpRequestOptions {
@@ -71,7 +72,7 @@ export function statusError(status: number, where: string, what: string, file: s
 }
 
 function openOnce(url: URL, options: HttpRequestOptions): Promise<http.IncomingMessage> {
-  const where = `${options.method} ${url.href}`;
+  const where = `${options.method} ${displayUrl(url)}`;
   const { signal, file } = options;
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
@@ -143,6 +144,11 @@ function readBody(response: http.IncomingMessage, where: string, options: HttpRe
     if (response.isPaused()) timer.refresh();
     else stop(new ModelDownloadError('timeout', `${where}: no data for ${options.timeoutMs} ms; the server stalled`, file));
   }, options.timeoutMs);
+  // The timer must not keep the process alive by itself. While the socket reads, the socket does;
+  // while we paused it for a slow disk, the pending write does. A response whose consumer went
+  // away without discard() is paused for good once its queue is full, and this timer, refreshed
+  // while paused, would then hold a CLI process open forever after it printed its error.
+  timer.unref();
   const onAbort = (): void => stop(abortedError(where, file));
   const release = (): void => {
     clearTimeout(timer);
@@ -205,20 +211,21 @@ export async function openHttpResponse(url: URL, options: HttpRequestOptions): P
     const location = response.headers.location;
     if (REDIRECTS.has(status) && location !== undefined) {
       response.destroy();
-      const where = `${options.method} ${current.href}`;
+      const where = `${options.method} ${displayUrl(current)}`;
       if (hops >= MAX_REDIRECTS) throw new ModelDownloadError('http-error', `${where}: more than ${MAX_REDIRECTS} redirects`, options.file, status);
       let next: URL;
       try {
         next = new URL(location, current);
       } catch {
-        throw new ModelDownloadError('http-error', `${where}: the server redirects to an invalid URL (${JSON.stringify(location.slice(0, 200))})`, options.file, status);
+        // Only the part before any query: a redirect target may carry a signature (see displayUrl.ts).
+        throw new ModelDownloadError('http-error', `${where}: the server redirects to an invalid URL (${JSON.stringify(location.split(/[?#]/, 1)[0].slice(0, 200))})`, options.file, status);
       }
       if (next.protocol !== 'https:' && next.protocol !== 'http:') throw new ModelDownloadError('http-error', `${where}: the server redirects to a ${next.protocol} URL, which cannot be downloaded`, options.file, status);
       if (current.protocol === 'https:' && next.protocol === 'http:') throw new ModelDownloadError('http-error', `${where}: refusing to follow a redirect from https to plain http (${next.origin})`, options.file, status);
       current = next;
       continue;
     }
-    const body = readBody(response, `${options.method} ${current.href}`, options);
+    const body = readBody(response, `${options.method} ${displayUrl(current)}`, options);
     return { status, headers: response.headers, url: current, body: body.chunks, discard: body.discard };
   }
 }

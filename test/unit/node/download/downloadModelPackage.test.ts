@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import { ModelDownloadError, type ModelDownloadErrorCode } from '../../../../ext
 import { PARTIAL_SUFFIX } from '../../../../extension/node/download/packageFileLocation';
 import { stagingLockPath } from '../../../../extension/node/download/stagingLock';
 import { PackageHttpServer, readPackageFiles } from '../../../support/packageHttpServer';
+import { runNodeChild } from './runNodeChild';
 
 const SOURCE = readPackageFiles();
 const BACKBONE = SOURCE.get('backbone.onnx') as Buffer;
@@ -240,6 +241,45 @@ test('redirects are followed for the manifest and the files; files resolve again
   assert.equal(server.requestsFor('/models/tiny/backbone.onnx').length, 1);
 });
 
+test('messages show URLs without their query: a signed redirect or a manifest token never reaches an error', async (t) => {
+  const { server, dest } = await setUp(t);
+  const origin = server.origin.replace(/\./g, '\\.');
+  const assertNoSecret = (error: ModelDownloadError): void => assert.doesNotMatch(error.message, /secret123|X-Amz|token=/);
+  // The host redirects a file to a signed CDN URL, as model hosts do.
+  const redirects = new Map([
+    ['tokenizer.json', 'http://[bad/cdn/tokenizer.json?X-Amz-Signature=secret123'],
+    ['backbone.onnx', '/cdn/backbone.onnx?X-Amz-Credential=AKIA&X-Amz-Signature=secret123'],
+  ]);
+  server.intercept = (_request, response, path) => {
+    const location = redirects.get(path);
+    if (location !== undefined) response.writeHead(302, { location }).end();
+    return location !== undefined;
+  };
+  assertNoSecret(await assertDownloadError(download(server.manifestUrl, dest), 'http-error', /redirects to an invalid URL \("http:\/\/\[bad\/cdn\/tokenizer\.json"\)/, 'tokenizer.json'));
+  // The CDN has no such file.
+  redirects.delete('tokenizer.json');
+  assertNoSecret(await assertDownloadError(download(server.manifestUrl, dest), 'not-found', new RegExp(`^GET ${origin}/cdn/backbone\\.onnx: the server has no backbone\\.onnx`), 'backbone.onnx'));
+  // The same signed URL going silent in the middle of the body.
+  server.files.set('/cdn/backbone.onnx', BACKBONE);
+  server.stalls.set('/cdn/backbone.onnx', 1_000);
+  const quick: DownloadOptions = { timeoutMs: 300, retries: 0, retryBaseDelayMs: 1 };
+  assertNoSecret(await assertDownloadError(download(server.manifestUrl, dest, quick), 'timeout', new RegExp(`^GET ${origin}/cdn/backbone\\.onnx: no data for 300 ms`), 'backbone.onnx'));
+
+  // A manifest URL that carries its own token.
+  server.intercept = null;
+  const withToken = `${server.manifestUrl}?token=secret123`;
+  const manifestAt = new RegExp(`^(GET )?${origin}/pkg/manifest\\.json(: | is )`);
+  server.files.set('manifest.json', Buffer.from('<!DOCTYPE html>'));
+  assertNoSecret(await assertDownloadError(download(withToken, dest), 'manifest-not-json', manifestAt));
+  server.files.set('manifest.json', Buffer.from('{"format": "something-else"}'));
+  assertNoSecret(await assertDownloadError(download(withToken, dest), 'manifest-invalid', manifestAt));
+  server.statuses.set('manifest.json', 404);
+  assertNoSecret(await assertDownloadError(download(withToken, dest), 'not-found', manifestAt));
+  server.statuses.clear();
+  server.intercept = (_request, _response, path) => path === 'manifest.json';
+  assertNoSecret(await assertDownloadError(download(withToken, dest, quick), 'timeout', manifestAt));
+});
+
 test('a manifest that is not JSON says so and suggests the raw link', async (t) => {
   const { server, dest } = await setUp(t);
   server.files.set('manifest.json', Buffer.from('<!DOCTYPE html><html><body>model page</body></html>'));
@@ -299,6 +339,38 @@ test('abort mid-download keeps the partial file, leaves no destination, and a la
   assert.equal(server.requestsFor('backbone.onnx').at(-1)?.range, `bytes=${kept}-`);
 });
 
+/** What `elical download` does, in a process of its own: prints how the run ended, then must exit by itself. */
+const DOWNLOAD_CHILD = `
+const { fetchRemoteManifest } = require('./extension/node/download/fetchRemoteManifest');
+const { downloadModelPackage } = require('./extension/node/download/downloadModelPackage');
+const [url, dest] = process.argv.slice(1);
+const options = { timeoutMs: 120000, retries: 0, retryBaseDelayMs: 1 };
+fetchRemoteManifest(url, options)
+  .then((remote) => downloadModelPackage(remote, dest, options))
+  .then(() => console.log('downloaded'), (error) => console.log('failed ' + error.code + ' ' + error.message));
+`;
+
+test('a part file that cannot be opened fails the run and releases the response: the process exits on its own', async (t) => {
+  const { server, dest } = await setUp(t);
+  // A first run prepares the staging folder for this manifest and stops at the backbone.
+  server.statuses.set('backbone.onnx', 503);
+  await assertDownloadError(download(server.manifestUrl, dest), 'server-error', /HTTP 503/, 'backbone.onnx');
+  server.statuses.clear();
+  // A folder where the part goes: opening it fails (EISDIR) once the response is there.
+  mkdirSync(join(stagingFolder(dest), `backbone.onnx${PARTIAL_SUFFIX}`));
+  // The body then goes silent with the connection open, and the stall limit is two minutes away:
+  // only a response released on the error lets the process end.
+  server.stalls.set('backbone.onnx', 1_000);
+  const started = Date.now();
+  const run = await runNodeChild(DOWNLOAD_CHILD, [server.manifestUrl, dest], 15_000);
+  assert.equal(run.hung, false, `the process did not exit after the error (output: ${run.stdout}${run.stderr})`);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /^failed EISDIR /);
+  assert.ok(Date.now() - started < 15_000);
+  assert.equal(existsSync(dest), false);
+  assert.equal(existsSync(stagingLockPath(stagingFolder(dest))), false, 'the lock was released');
+});
+
 test('an existing destination is refused before any file moves, and replaced with force', async (t) => {
   const { server, dest } = await setUp(t);
   mkdirSync(dest, { recursive: true });
@@ -311,6 +383,34 @@ test('an existing destination is refused before any file moves, and replaced wit
   assertSameAsSource(dest);
   assert.equal(existsSync(join(dest, 'old.txt')), false);
   assert.equal(existsSync(stagingFolder(dest)), false);
+});
+
+test('a cancel while the package is checked leaves the old destination untouched; a rerun installs without fetching files again', async (t) => {
+  const { server, dest } = await setUp(t);
+  mkdirSync(dest, { recursive: true });
+  writeFileSync(join(dest, 'old.txt'), 'previous package');
+  const controller = new AbortController();
+  const phases: DownloadProgress['phase'][] = [];
+  const options: DownloadOptions = {
+    ...STRICT,
+    force: true,
+    signal: controller.signal,
+    onProgress: (event) => {
+      phases.push(event.phase);
+      if (event.phase === 'verifying') controller.abort();
+    },
+  };
+  await assertDownloadError(download(server.manifestUrl, dest, options), 'aborted', /cancelled while the package was being checked/);
+  assert.equal(phases.at(-1), 'verifying', 'every file had arrived');
+  assert.deepEqual(readdirSync(dest), ['old.txt'], 'the old package is still in place');
+  assert.ok(existsSync(join(stagingFolder(dest), 'backbone.onnx')), 'the checked files are kept');
+  assert.equal(existsSync(stagingLockPath(stagingFolder(dest))), false);
+
+  const before = server.requests.length;
+  await download(server.manifestUrl, dest, { ...STRICT, force: true });
+  assertSameAsSource(dest);
+  assert.equal(existsSync(join(dest, 'old.txt')), false);
+  assert.deepEqual(server.requests.slice(before).map((request) => request.path), ['manifest.json'], 'nothing but the manifest was fetched again');
 });
 
 test('with force, a package that fails its checks leaves the old destination untouched', async (t) => {
