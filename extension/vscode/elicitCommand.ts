@@ -102,103 +102,110 @@ export async function runElicit(deps: ElicitDeps, args?: unknown): Promise<void>
   }
   const samplesPick = given.samples !== null ? { samples: given.samples } : await vscode.window.showQuickPick(SAMPLE_CHOICES, { title: 'EliCal: elicit from self-consistency (2/2)', placeHolder: `Sampled answers per question, for ${chosen.questions.length} questions` });
   if (samplesPick === undefined) return;
-  const model = await deps.models.get();
-  const backbone = model.pkg.manifest.backbone.sha256;
-  const featureCache = new Map<string, Float32Array>();
-  const started = performance.now();
+  // Held until the work is done: a close() meanwhile (settings, another command) must not free
+  // the runner this command is still using (ModelService.acquire).
+  const lease = await deps.models.acquire();
+  const { model } = lease;
+  try {
+    const backbone = model.pkg.manifest.backbone.sha256;
+    const featureCache = new Map<string, Float32Array>();
+    const started = performance.now();
 
-  const outcome = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `EliCal: eliciting from ${chosen.questions.length} questions x ${samplesPick.samples} samples`, cancellable: true },
-    async (progress, token) => {
-      const abort = new AbortController();
-      const subscription = token.onCancellationRequested(() => abort.abort());
-      // Answering is nearly all of the time; features, training and the label check share the rest.
-      const shares = { answering: [0, 0.9], features: [0.9, 0.93], training: [0.93, 0.97] } as const;
-      let reported = 0;
-      const advance = (fraction: number, message: string): void => {
-        progress.report({ increment: Math.max(0, fraction * 100 - reported), message });
-        reported = Math.max(reported, fraction * 100);
-      };
-      try {
-        const result: ElicitResult = await elicitEliOnlyHead({
-          model: { runner: model.runner, tokenizer: model.pkg.tokenizer, prompt: model.pkg.manifest.prompt, eosTokenIds: model.pkg.manifest.generation.eosTokenIds },
-          questions: chosen.questions,
-          samples: samplesPick.samples,
-          firstSeed: 0,
-          maxNewTokens: model.pkg.manifest.generation.maxNewTokens,
-          judge: judgeByName(DEFAULT_JUDGE),
-          judgeName: DEFAULT_JUDGE,
-          kind: 'linear',
-          seed: 42,
-          featureCache,
-          signal: abort.signal,
-          onProgress: (phase, done, total) => {
-            const [from, to] = shares[phase];
-            advance(from + ((to - from) * done) / total, `${phase} ${done}/${total}`);
-          },
-        });
-        advance(0.97, 'measuring on your labels');
-        const active = pickBadgeHead(model.scorer.headIds, journal.state.activeHeadId, model.pkg.manifest.defaultHead);
-        const activeHead = [...model.pkg.heads.map(({ entry, head }) => ({ id: entry.id, head })), ...model.userHeads.map(({ id, head }) => ({ id, head }))].find(({ id }) => id === active);
-        const measured = await metricsOnLabels(
-          model,
-          journal,
-          [
-            { id: 'new', predict: (features, n) => result.head.predict(features, n) },
-            ...(activeHead === undefined ? [] : [{ id: active, predict: (features: Float32Array, n: number) => activeHead.head.predict(features, n) }]),
-          ],
-          featureCache,
-          abort.signal,
-        );
-        return { result, active, measured };
-      } catch (error) {
-        if (abort.signal.aborted || error instanceof AnsweringAborted) return null;
-        throw error;
-      } finally {
-        subscription.dispose();
-      }
-    },
-  );
-  if (outcome === null) {
-    void vscode.window.showInformationMessage('EliCal: elicitation cancelled; nothing was written.');
-    return;
+    const outcome = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `EliCal: eliciting from ${chosen.questions.length} questions x ${samplesPick.samples} samples`, cancellable: true },
+      async (progress, token) => {
+        const abort = new AbortController();
+        const subscription = token.onCancellationRequested(() => abort.abort());
+        // Answering is nearly all of the time; features, training and the label check share the rest.
+        const shares = { answering: [0, 0.9], features: [0.9, 0.93], training: [0.93, 0.97] } as const;
+        let reported = 0;
+        const advance = (fraction: number, message: string): void => {
+          progress.report({ increment: Math.max(0, fraction * 100 - reported), message });
+          reported = Math.max(reported, fraction * 100);
+        };
+        try {
+          const result: ElicitResult = await elicitEliOnlyHead({
+            model: { runner: model.runner, tokenizer: model.pkg.tokenizer, prompt: model.pkg.manifest.prompt, eosTokenIds: model.pkg.manifest.generation.eosTokenIds },
+            questions: chosen.questions,
+            samples: samplesPick.samples,
+            firstSeed: 0,
+            maxNewTokens: model.pkg.manifest.generation.maxNewTokens,
+            judge: judgeByName(DEFAULT_JUDGE),
+            judgeName: DEFAULT_JUDGE,
+            kind: 'linear',
+            seed: 42,
+            featureCache,
+            signal: abort.signal,
+            onProgress: (phase, done, total) => {
+              const [from, to] = shares[phase];
+              advance(from + ((to - from) * done) / total, `${phase} ${done}/${total}`);
+            },
+          });
+          advance(0.97, 'measuring on your labels');
+          const active = pickBadgeHead(model.scorer.headIds, journal.state.activeHeadId, model.pkg.manifest.defaultHead);
+          const activeHead = [...model.pkg.heads.map(({ entry, head }) => ({ id: entry.id, head })), ...model.userHeads.map(({ id, head }) => ({ id, head }))].find(({ id }) => id === active);
+          const measured = await metricsOnLabels(
+            model,
+            journal,
+            [
+              { id: 'new', predict: (features, n) => result.head.predict(features, n) },
+              ...(activeHead === undefined ? [] : [{ id: active, predict: (features: Float32Array, n: number) => activeHead.head.predict(features, n) }]),
+            ],
+            featureCache,
+            abort.signal,
+          );
+          return { result, active, measured };
+        } catch (error) {
+          if (abort.signal.aborted || error instanceof AnsweringAborted) return null;
+          throw error;
+        } finally {
+          subscription.dispose();
+        }
+      },
+    );
+    if (outcome === null) {
+      void vscode.window.showInformationMessage('EliCal: elicitation cancelled; nothing was written.');
+      return;
+    }
+    const { result, active, measured } = outcome;
+    const seconds = (performance.now() - started) / 1000;
+    const now = new Date();
+    const id = userHeadId(now, 'eli-only');
+    const path = await deps.models.userHeadStore.write(id, result.head, result.metadata, backbone);
+    // The answers behind the head, kept so the user can inspect or reuse them (elical train / eval).
+    const recordsDir = join(deps.storageDir, 'elicitation');
+    await mkdir(recordsDir, { recursive: true });
+    const recordsPath = join(recordsDir, `${id}.jsonl`);
+    await writeFileAtomic(recordsPath, result.records.map((record) => JSON.stringify(record)).join('\n') + '\n');
+    log(`elicit: wrote ${path} and ${recordsPath} (${result.questions.length} questions x ${samplesPick.samples} samples from ${chosen.from}, mean Cons-Sem ${result.meanConsistency.toFixed(3)}, ${seconds.toFixed(1)} s)`);
+    const event: JournalEvent = {
+      schemaVersion: JOURNAL_SCHEMA_VERSION,
+      type: 'head-trained',
+      id: randomUUID(),
+      time: now.toISOString(),
+      headId: id,
+      family: 'eli-only',
+      budget: null,
+      labelCount: 0,
+      metricsBefore: measured?.get(active) ?? null,
+      metricsAfter: measured?.get('new') ?? {},
+    };
+    await journal.append([event]);
+    await deps.models.close();
+    const after = measured?.get('new')?.auroc;
+    const before = measured?.get(active)?.auroc;
+    const comparison =
+      after === undefined
+        ? `Label at least ${MIN_RETRAIN_LABELS} answers to see how it ranks them.`
+        : `On your ${[...journal.state.questions.values()].filter((question) => question.label !== null).length} labels: AUROC ${after.toFixed(1)} (active ${active}: ${before === undefined ? 'n/a' : before.toFixed(1)}).`;
+    const choice = await vscode.window.showInformationMessage(
+      `EliCal: Eli-Only head ${id} elicited from ${result.questions.length} questions in ${seconds.toFixed(0)} s (mean self-consistency ${(100 * result.meanConsistency).toFixed(0)}%). ${comparison}`,
+      'Promote it',
+    );
+    if (choice !== 'Promote it') return;
+    await journal.append([{ schemaVersion: JOURNAL_SCHEMA_VERSION, type: 'head-promoted', id: randomUUID(), time: new Date().toISOString(), headId: id, previousHeadId: journal.state.activeHeadId }]);
+    void vscode.window.showInformationMessage(`EliCal: ${id} is now the active checkpoint ("EliCal: Select Active Checkpoint…" rolls back).`);
+  } finally {
+    await lease.release();
   }
-  const { result, active, measured } = outcome;
-  const seconds = (performance.now() - started) / 1000;
-  const now = new Date();
-  const id = userHeadId(now, 'eli-only');
-  const path = await deps.models.userHeadStore.write(id, result.head, result.metadata, backbone);
-  // The answers behind the head, kept so the user can inspect or reuse them (elical train / eval).
-  const recordsDir = join(deps.storageDir, 'elicitation');
-  await mkdir(recordsDir, { recursive: true });
-  const recordsPath = join(recordsDir, `${id}.jsonl`);
-  await writeFileAtomic(recordsPath, result.records.map((record) => JSON.stringify(record)).join('\n') + '\n');
-  log(`elicit: wrote ${path} and ${recordsPath} (${result.questions.length} questions x ${samplesPick.samples} samples from ${chosen.from}, mean Cons-Sem ${result.meanConsistency.toFixed(3)}, ${seconds.toFixed(1)} s)`);
-  const event: JournalEvent = {
-    schemaVersion: JOURNAL_SCHEMA_VERSION,
-    type: 'head-trained',
-    id: randomUUID(),
-    time: now.toISOString(),
-    headId: id,
-    family: 'eli-only',
-    budget: null,
-    labelCount: 0,
-    metricsBefore: measured?.get(active) ?? null,
-    metricsAfter: measured?.get('new') ?? {},
-  };
-  await journal.append([event]);
-  await deps.models.close();
-  const after = measured?.get('new')?.auroc;
-  const before = measured?.get(active)?.auroc;
-  const comparison =
-    after === undefined
-      ? `Label at least ${MIN_RETRAIN_LABELS} answers to see how it ranks them.`
-      : `On your ${[...journal.state.questions.values()].filter((question) => question.label !== null).length} labels: AUROC ${after.toFixed(1)} (active ${active}: ${before === undefined ? 'n/a' : before.toFixed(1)}).`;
-  const choice = await vscode.window.showInformationMessage(
-    `EliCal: Eli-Only head ${id} elicited from ${result.questions.length} questions in ${seconds.toFixed(0)} s (mean self-consistency ${(100 * result.meanConsistency).toFixed(0)}%). ${comparison}`,
-    'Promote it',
-  );
-  if (choice !== 'Promote it') return;
-  await journal.append([{ schemaVersion: JOURNAL_SCHEMA_VERSION, type: 'head-promoted', id: randomUUID(), time: new Date().toISOString(), headId: id, previousHeadId: journal.state.activeHeadId }]);
-  void vscode.window.showInformationMessage(`EliCal: ${id} is now the active checkpoint ("EliCal: Select Active Checkpoint…" rolls back).`);
 }

@@ -135,76 +135,83 @@ export async function runEvaluate(deps: EvaluateDeps, args?: unknown): Promise<v
   const input = await readEvaluationInput(files);
   if (input.droppedBudgets.length > 0) log(`evaluate: budgets ${input.droppedBudgets.join(', ')} exceed the ${input.trainRecords.length} records of ${input.train}; dropped`);
   if (input.budgets.length === 0) throw new EvaluationError(`no budget fits the ${input.trainRecords.length} records of ${input.train}`);
-  const model = await deps.models.get();
-  const rowsTotal = input.trainRecords.length + input.tests.reduce((sum, test) => sum + test.records.length, 0);
-  const started = performance.now();
-
-  const report = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `EliCal: evaluating ${model.pkg.manifest.name}`, cancellable: true },
-    async (progress, token): Promise<EvaluationReport | null> => {
-      const abort = new AbortController();
-      const subscription = token.onCancellationRequested(() => abort.abort());
-      // Features take the first 30 % of the bar, training the heads the rest.
-      let reported = 0;
-      const advance = (fraction: number, message: string): void => {
-        progress.report({ increment: Math.max(0, fraction * 100 - reported), message });
-        reported = Math.max(reported, fraction * 100);
-      };
-      let rowsBefore = 0;
-      try {
-        return await runEvaluation({
-          model,
-          files: input,
-          cacheDir: join(deps.storageDir, 'evaluation-features'),
-          signal: abort.signal,
-          onProgress: (event) => {
-            switch (event.phase) {
-              case 'features':
-                advance((0.3 * (rowsBefore + event.done)) / rowsTotal, `features of ${basename(event.file)} ${event.done}/${event.total}`);
-                break;
-              case 'features-ready': {
-                const rows = event.file === input.train ? input.trainRecords.length : (input.tests.find((test) => test.file === event.file)?.records.length ?? 0);
-                rowsBefore += rows;
-                advance((0.3 * rowsBefore) / rowsTotal, `features of ${basename(event.file)} ${event.cached ? 'cached' : 'computed'}`);
-                break;
-              }
-              case 'heads':
-                advance(0.3 + (0.7 * event.done) / event.total, `heads trained ${event.done}/${event.total}`);
-                break;
-              case 'log':
-                log(`evaluate: ${event.message}`);
-                break;
-              default: {
-                const never: never = event;
-                throw new Error(`unknown progress ${JSON.stringify(never)}`);
-              }
-            }
-          },
-        });
-      } catch (error) {
-        if (abort.signal.aborted) return null;
-        throw error;
-      } finally {
-        subscription.dispose();
-      }
-    },
-  );
-  if (report === null) {
-    void vscode.window.showInformationMessage('EliCal: evaluation cancelled; nothing was written.');
-    return;
-  }
-  const seconds = (performance.now() - started) / 1000;
-  const name = new Date().toISOString().replace(/[:.]/g, '-');
-  const folder = await writeReportFolder(join(deps.storageDir, 'evaluations'), name, new Map([['report.md', reportWithPlots(report)], ...report.plots]));
-  const reportUri = vscode.Uri.file(join(folder, 'report.md'));
-  log(`evaluate: ${model.pkg.manifest.name} on ${input.tests.map((test) => `${test.file} (${test.domain})`).join(', ')}, trained on ${input.train}, budgets ${report.budgets.map((b) => b ?? 'all').join(', ')}, in ${seconds.toFixed(1)} s: report and plots in ${folder}`);
+  // Held until the work is done: a close() meanwhile (settings, another command) must not free
+  // the runner this command is still using (ModelService.acquire).
+  const lease = await deps.models.acquire();
+  const { model } = lease;
   try {
-    await vscode.commands.executeCommand('markdown.showPreview', reportUri);
-  } catch {
-    // The built-in Markdown extension may be disabled: the report is readable as text too.
-    await vscode.window.showTextDocument(reportUri);
+    const rowsTotal = input.trainRecords.length + input.tests.reduce((sum, test) => sum + test.records.length, 0);
+    const started = performance.now();
+
+    const report = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `EliCal: evaluating ${model.pkg.manifest.name}`, cancellable: true },
+      async (progress, token): Promise<EvaluationReport | null> => {
+        const abort = new AbortController();
+        const subscription = token.onCancellationRequested(() => abort.abort());
+        // Features take the first 30 % of the bar, training the heads the rest.
+        let reported = 0;
+        const advance = (fraction: number, message: string): void => {
+          progress.report({ increment: Math.max(0, fraction * 100 - reported), message });
+          reported = Math.max(reported, fraction * 100);
+        };
+        let rowsBefore = 0;
+        try {
+          return await runEvaluation({
+            model,
+            files: input,
+            cacheDir: join(deps.storageDir, 'evaluation-features'),
+            signal: abort.signal,
+            onProgress: (event) => {
+              switch (event.phase) {
+                case 'features':
+                  advance((0.3 * (rowsBefore + event.done)) / rowsTotal, `features of ${basename(event.file)} ${event.done}/${event.total}`);
+                  break;
+                case 'features-ready': {
+                  const rows = event.file === input.train ? input.trainRecords.length : (input.tests.find((test) => test.file === event.file)?.records.length ?? 0);
+                  rowsBefore += rows;
+                  advance((0.3 * rowsBefore) / rowsTotal, `features of ${basename(event.file)} ${event.cached ? 'cached' : 'computed'}`);
+                  break;
+                }
+                case 'heads':
+                  advance(0.3 + (0.7 * event.done) / event.total, `heads trained ${event.done}/${event.total}`);
+                  break;
+                case 'log':
+                  log(`evaluate: ${event.message}`);
+                  break;
+                default: {
+                  const never: never = event;
+                  throw new Error(`unknown progress ${JSON.stringify(never)}`);
+                }
+              }
+            },
+          });
+        } catch (error) {
+          if (abort.signal.aborted) return null;
+          throw error;
+        } finally {
+          subscription.dispose();
+        }
+      },
+    );
+    if (report === null) {
+      void vscode.window.showInformationMessage('EliCal: evaluation cancelled; nothing was written.');
+      return;
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const name = new Date().toISOString().replace(/[:.]/g, '-');
+    const folder = await writeReportFolder(join(deps.storageDir, 'evaluations'), name, new Map([['report.md', reportWithPlots(report)], ...report.plots]));
+    const reportUri = vscode.Uri.file(join(folder, 'report.md'));
+    log(`evaluate: ${model.pkg.manifest.name} on ${input.tests.map((test) => `${test.file} (${test.domain})`).join(', ')}, trained on ${input.train}, budgets ${report.budgets.map((b) => b ?? 'all').join(', ')}, in ${seconds.toFixed(1)} s: report and plots in ${folder}`);
+    try {
+      await vscode.commands.executeCommand('markdown.showPreview', reportUri);
+    } catch {
+      // The built-in Markdown extension may be disabled: the report is readable as text too.
+      await vscode.window.showTextDocument(reportUri);
+    }
+    const reveal = 'Reveal folder';
+    const choice = await vscode.window.showInformationMessage(`EliCal: evaluation done in ${seconds.toFixed(1)} s; report and plots in ${folder}.`, reveal);
+    if (choice === reveal) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(folder));
+  } finally {
+    await lease.release();
   }
-  const reveal = 'Reveal folder';
-  const choice = await vscode.window.showInformationMessage(`EliCal: evaluation done in ${seconds.toFixed(1)} s; report and plots in ${folder}.`, reveal);
-  if (choice === reveal) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(folder));
 }

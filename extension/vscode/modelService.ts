@@ -14,6 +14,7 @@
  */
 import * as vscode from 'vscode';
 import { ConfidenceScorer, type NamedHead } from '../core/scoring/confidenceScorer';
+import { Leases } from '../core/scoring/leases';
 import type { ScoringRuntime } from '../core/journal/journalEvent';
 import type { ModelRunner } from '../core/scoring/modelRunner';
 import { loadModelPackage, type ModelPackage } from '../node/modelPackage';
@@ -48,6 +49,8 @@ export function runtimeLabel(runtime: ScoringRuntime, remote: RemoteEndpoint | n
 
 export class ModelService implements vscode.Disposable {
   private loading: Promise<LoadedModel> | undefined;
+  /** Models held by acquire(): a closed one keeps its runner until its last lease is released. */
+  private readonly leases = new Leases<LoadedModel>((model) => model.runner.dispose());
   private readonly changed = new vscode.EventEmitter<LoadedModel | undefined>();
   /** Fires with the model once loaded, and with undefined when it is closed. */
   readonly onDidChange = this.changed.event;
@@ -140,13 +143,23 @@ export class ModelService implements vscode.Disposable {
   }
 
   /** Closes the model (settings changed, another package selected); the next use reopens it. */
+  /**
+   * The loaded model for a long piece of work (retrain, elicitation, evaluation): until release(),
+   * a close() (a settings change, another command's new head) does not free this model's runner;
+   * the next get() opens a fresh one, and this one is freed when its last lease is released.
+   */
+  async acquire(): Promise<{ model: LoadedModel; release: () => Promise<void> }> {
+    const model = await this.get();
+    return { model, release: this.leases.hold(model) };
+  }
+
   async close(): Promise<void> {
     const loading = this.loading;
     this.loading = undefined;
     if (loading === undefined) return;
     try {
       const model = await loading;
-      await model.runner.dispose();
+      await this.leases.retire(model);
     } catch {
       // It never opened; nothing to free.
     }
@@ -154,7 +167,7 @@ export class ModelService implements vscode.Disposable {
   }
 
   dispose(): void {
-    void this.close();
+    void this.close().then(() => this.leases.freeRetired());
     this.changed.dispose();
   }
 }
