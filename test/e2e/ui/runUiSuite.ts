@@ -99,6 +99,8 @@ export async function runUiSuite(server: CodeServer, workspace: string, dirs: { 
     page.on('pageerror', (error) => appendFileSync(consoleFile, `[pageerror] ${error.stack ?? error.message}\n`));
     page.setDefaultTimeout(60_000);
     const log = (line: string): void => console.log(line);
+    // Palette retries are printed so that a focus thief shows up in the CI log, not just as time.
+    const command = (title: string): Promise<void> => runCommand(page, title, WORKBENCH_TIMEOUT_MS, log);
     const response = () => lastResponse(page);
     const newHeads: string[] = [];
 
@@ -113,7 +115,7 @@ export async function runUiSuite(server: CodeServer, workspace: string, dirs: { 
       {
         name: 'chat-open-with-test-model',
         run: async () => {
-          await runCommand(page, 'Chat: Open Chat');
+          await command('Chat: Open Chat');
           await chatView(page).locator('.interactive-input-editor').waitFor({ state: 'visible', timeout: WORKBENCH_TIMEOUT_MS });
           // The chat can send only once a language model is available and picked.
           await chatView(page).locator('.chat-input-picker-item', { hasText: TEST_MODEL_NAME }).first().waitFor({ state: 'visible', timeout: WORKBENCH_TIMEOUT_MS });
@@ -153,7 +155,7 @@ export async function runUiSuite(server: CodeServer, workspace: string, dirs: { 
       {
         name: 'panel-shows-wrong-label',
         run: async () => {
-          await runCommand(page, 'EliCal: Open Panel');
+          await command('EliCal: Open Panel');
           const frame = panelFrame(page);
           const row = frame.locator('section[aria-label="Question history"] li.row', { hasText: FIRST_QUESTION });
           await row.waitFor({ state: 'visible', timeout: WORKBENCH_TIMEOUT_MS });
@@ -165,7 +167,7 @@ export async function runUiSuite(server: CodeServer, workspace: string, dirs: { 
         name: 'keyboard-only-labelling',
         run: async () => {
           // Back to the chat with the keyboard: focus the chat input, ask, then the label chord.
-          await runCommand(page, 'Chat: Open Chat');
+          await command('Chat: Open Chat');
           await page.keyboard.type(`@confidence ${SECOND_QUESTION}`, { delay: 5 });
           await page.keyboard.press('Enter');
           await poll('the second answer', async () => (((await response().textContent()) ?? '').includes(testModelAnswer(SECOND_QUESTION)) ? true : undefined), 120_000);
@@ -179,7 +181,7 @@ export async function runUiSuite(server: CodeServer, workspace: string, dirs: { 
       {
         name: 'panel-shows-keyboard-label',
         run: async () => {
-          await runCommand(page, 'EliCal: Open Panel');
+          await command('EliCal: Open Panel');
           const row = panelFrame(page).locator('section[aria-label="Question history"] li.row', { hasText: SECOND_QUESTION });
           await row.waitFor({ state: 'visible', timeout: WORKBENCH_TIMEOUT_MS });
           await poll('the row to show right', async () => ((await row.locator('.label').textContent())?.trim() === 'right' ? true : undefined));
@@ -200,7 +202,7 @@ export async function runUiSuite(server: CodeServer, workspace: string, dirs: { 
         name: 'retrain-and-promote-elical',
         run: async () => {
           const before = (await journal(server)).length;
-          await runCommand(page, 'EliCal: Retrain Calibration');
+          await command('EliCal: Retrain Calibration');
           const toast = page.locator('.notification-toast', { hasText: 'retrained on' });
           await toast.waitFor({ state: 'visible', timeout: 180_000 });
           await page.screenshot({ path: join(dirs.screenshots, '09a-retrain-notification.png') });
@@ -216,10 +218,10 @@ export async function runUiSuite(server: CodeServer, workspace: string, dirs: { 
         name: 'comparison-and-diagram-show-new-checkpoints',
         run: async () => {
           // A head is measured only on questions it scored when they were asked: ask and label two.
-          await runCommand(page, 'Chat: Open Chat');
+          await command('Chat: Open Chat');
           await askAndLabel(page, server, 'What is the capital of Peru? Answer in one word.', 'Right');
           await askAndLabel(page, server, 'Who wrote Hamlet?', 'Wrong');
-          await runCommand(page, 'EliCal: Open Panel');
+          await command('EliCal: Open Panel');
           const frame = panelFrame(page);
           const comparisonSection = frame.locator('section[aria-label="Checkpoint comparison"]');
           for (const headId of newHeads) {

@@ -15,24 +15,30 @@ export async function waitForWorkbench(page: Page): Promise<void> {
 
 /**
  * Runs a palette command by its title ("EliCal: Open Panel"), retrying until it is listed:
- * extension commands appear only once the extension host has started.
+ * extension commands appear only once the extension host has started. The whole open-type-pick
+ * sequence is retried, not just the pick: the palette closes when something else takes focus
+ * (a notification, a webview, chat re-rendering), and a fill into a palette that closed under it
+ * would otherwise wait out Playwright's whole action timeout (seen once in CI: "element is inert",
+ * then "element is not visible" for 60 s).
  */
-export async function runCommand(page: Page, title: string, timeoutMs = WORKBENCH_TIMEOUT_MS): Promise<void> {
+export async function runCommand(page: Page, title: string, timeoutMs = WORKBENCH_TIMEOUT_MS, onRetry?: (reason: string) => void): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const input = page.locator('.quick-input-widget input.input');
   for (;;) {
-    await page.keyboard.press('Escape');
-    await page.keyboard.press('F1');
-    await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await input.fill(`>${title}`);
-    const option = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
     try {
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('F1');
+      await input.waitFor({ state: 'visible', timeout: 10_000 });
+      await input.fill(`>${title}`, { timeout: 10_000 });
+      const option = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
       await option.waitFor({ state: 'visible', timeout: 5_000 });
       // The first row is the best match only once filtering has settled on the exact title.
       await page.keyboard.press('Enter');
       return;
-    } catch {
-      if (Date.now() > deadline) throw new Error(`the command palette never listed "${title}" within ${timeoutMs / 1000} s`);
+    } catch (error) {
+      const reason = (error as Error).message.split('\n')[0] ?? String(error);
+      if (Date.now() > deadline) throw new Error(`the command palette never ran "${title}" within ${timeoutMs / 1000} s (last: ${reason})`, { cause: error });
+      onRetry?.(`palette retry for "${title}": ${reason}`);
     }
   }
 }
