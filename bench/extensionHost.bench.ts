@@ -61,7 +61,8 @@ const RESPONSE_TIMEOUT_MS = 120_000;
 const PEER_RESPONSE_WAIT_MS = 20_000;
 
 /** The user settings of both servers: a quiet workbench; elical.modelPath deliberately unset. */
-const QUIET_SETTINGS: Record<string, unknown> = { ...QUIET_WORKBENCH_SETTINGS };
+// The stand-in is the chat's model (its answers are known and timed), not the package's own.
+const QUIET_SETTINGS: Record<string, unknown> = { ...QUIET_WORKBENCH_SETTINGS, 'elical.offerChatModel': false };
 
 /** One chat request as the page saw it; times are ms after the Enter keydown, null when never seen. */
 export interface ChatTiming {

@@ -8,6 +8,7 @@ import { registerChatParticipant } from './vscode/chatParticipant';
 import { registerCommands } from './vscode/commands';
 import { LabelJournal } from './vscode/labelJournal';
 import { type LoadedModel, ModelService } from './vscode/modelService';
+import { registerPackageChatModel } from './vscode/packageChatModel';
 import { PanelProvider } from './vscode/panelProvider';
 import { readConfiguredDefaultHead } from './node/modelLocation';
 import { RemoteTokenStore } from './vscode/remoteTokenStore';
@@ -58,6 +59,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const onScored = (confidence: number, headId: string, _model: LoadedModel): void => statusBar.setLastConfidence(confidence, headId, settings().thresholds);
 
   registerChatParticipant(context, { models, journal, settings, log, onScored, tokens });
+  context.subscriptions.push(registerPackageChatModel({ models, settings, extensionPath: context.extensionPath, log }));
   registerCommands(context, { models, journal, panel, settings, log, onScored, tokens });
 
   context.subscriptions.push(

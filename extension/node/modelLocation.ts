@@ -6,7 +6,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
-import { parseModelManifest } from '../core/scoring/modelManifest';
+import { type ModelManifest, parseModelManifest } from '../core/scoring/modelManifest';
 
 /** Package folder preferred among the bundled ones: the demo model. */
 export const PREFERRED_BUNDLED_PACKAGE = 'demo-facts';
@@ -30,15 +30,20 @@ export function resolveModelDir(modelPath: string, extensionPath: string): strin
 }
 
 /**
- * The default head the configured package's manifest names, without opening the model; null when
- * no package is configured or its manifest cannot be read or parsed (opening the model reports
- * those problems, with their fixes).
+ * The configured package's manifest, without opening the model; null when no package is
+ * configured or its manifest cannot be read or parsed (opening the model reports those problems,
+ * with their fixes).
  */
-export async function readConfiguredDefaultHead(modelPath: string, extensionPath: string): Promise<string | null> {
+export async function readConfiguredManifest(modelPath: string, extensionPath: string): Promise<ModelManifest | null> {
   try {
     const dir = resolveModelDir(modelPath, extensionPath);
-    return parseModelManifest(JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'))).defaultHead;
+    return parseModelManifest(JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')));
   } catch {
     return null;
   }
+}
+
+/** The default head the configured package's manifest names (null as for readConfiguredManifest). */
+export async function readConfiguredDefaultHead(modelPath: string, extensionPath: string): Promise<string | null> {
+  return (await readConfiguredManifest(modelPath, extensionPath))?.defaultHead ?? null;
 }

@@ -22,15 +22,13 @@ import {
   SCORING_PROGRESS,
 } from '../core/chatFlow';
 import { type AnswerSource, JOURNAL_SCHEMA_VERSION } from '../core/journal/journalEvent';
-// The answer shown is generated exactly as the greedy answer N-Prob and elicitation read.
-import { ANSWER_REPETITION_PENALTY } from '../core/elicitation/sampleAnswers';
 import type { ConfidenceScore } from '../core/scoring/confidenceScorer';
-import { IncrementalDecoder } from '../core/scoring/incrementalDecoder';
 import { StreamingAnswerEscaper } from '../core/streamingAnswerEscaper';
 import { streamChatCompletion } from '../node/openaiChatClient';
 import { OpenaiChatError } from '../node/openaiChatError';
 import { resolveOpenaiEndpoint } from '../node/openaiEndpoint';
 import type { LabelJournal } from './labelJournal';
+import { generateModelAnswer } from './modelAnswer';
 import { reportModelError } from './remoteFallback';
 import type { LoadedModel, ModelService } from './modelService';
 import type { RemoteTokenStore } from './remoteTokenStore';
@@ -85,24 +83,13 @@ function answerWriter(stream: vscode.ChatResponseStream, shown: ShownAnswer): { 
 }
 
 async function answerFromModel(model: LoadedModel, question: string, stream: vscode.ChatResponseStream, token: vscode.CancellationToken, shown: ShownAnswer): Promise<string> {
-  const prompt = model.scorer.buildPrompt(question);
   const abort = new AbortController();
   const subscription = token.onCancellationRequested(() => abort.abort());
-  const decoder = new IncrementalDecoder((ids) => model.pkg.tokenizer.decode(ids, { skipSpecialTokens: true }));
   const { write, escaper } = answerWriter(stream, shown);
   try {
-    const { generation } = model.pkg.manifest;
-    const result = await model.runner.generate(prompt.tokenIds, {
-      maxNewTokens: generation.maxNewTokens,
-      decoding: 'greedy',
-      repetitionPenalty: ANSWER_REPETITION_PENALTY,
-      eosTokenIds: generation.eosTokenIds,
-      signal: abort.signal,
-      onToken: (tokenId) => write(decoder.push(tokenId)),
-    });
-    write(decoder.finish());
+    const result = await generateModelAnswer(model, question, { signal: abort.signal, onText: write });
     if (escaper.empty && !token.isCancellationRequested) stream.markdown('_(the model gave an empty answer)_');
-    if (result.finishReason === 'length') stream.markdown(`\n\n_(cut at ${generation.maxNewTokens} tokens)_`);
+    if (result.finishReason === 'length') stream.markdown(`\n\n_(cut at ${result.maxNewTokens} tokens)_`);
     return escaper.text;
   } finally {
     subscription.dispose();

@@ -27,6 +27,8 @@ export interface ElicalSettings {
   openaiModel: string;
   thresholds: BandThresholds;
   mapThumbsToLabels: boolean;
+  /** Offer the model package as a chat language model (packageChatModel.ts). */
+  offerChatModel: boolean;
 }
 
 /** Settings whose workspace values are ignored in untrusted workspaces (must match package.json). */
@@ -85,7 +87,13 @@ export function readSettings(): SettingsRead {
     problems.push(`elical.badge: ${(error as Error).message}; using ${DEFAULT_BAND_THRESHOLDS.lowBelow}/${DEFAULT_BAND_THRESHOLDS.highFrom}`);
     thresholds = { ...DEFAULT_BAND_THRESHOLDS };
   }
-  const thumbs = raw('mapThumbsToLabels');
+  const flag = (key: string, fallback: boolean): boolean => {
+    const value = raw(key);
+    if (value === undefined) return fallback;
+    if (typeof value === 'boolean') return value;
+    problems.push(`elical.${key} must be true or false, got ${JSON.stringify(value)}; using ${fallback}`);
+    return fallback;
+  };
   return {
     settings: {
       modelPath: text('modelPath', ''),
@@ -98,7 +106,8 @@ export function readSettings(): SettingsRead {
       openaiUrl: text('openaiUrl', ''),
       openaiModel: text('openaiModel', ''),
       thresholds,
-      mapThumbsToLabels: thumbs === true,
+      mapThumbsToLabels: flag('mapThumbsToLabels', false),
+      offerChatModel: flag('offerChatModel', true),
     },
     problems,
   };

@@ -6,15 +6,17 @@
  * happens; logs, screenshots and timings stay in test-results/. Ends with the line CI counts:
  * `e2e: N passed, M failed`.
  *
- *   node --import tsx test/e2e/runE2e.ts [--suite extension-host|untrusted-workspace|ui]
+ *   node --import tsx test/e2e/runE2e.ts [--suite extension-host|untrusted-workspace|ui|main-job]
  */
 import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runExtensionHostSuite } from './runExtensionHostSuite';
 import { CodeServer, REPO_ROOT } from './support/codeServer';
 import { QUIET_WORKBENCH_SETTINGS } from './support/quietWorkbenchSettings';
+import { PLAYGROUND_README, startSettings } from './support/startSettings';
 import type { SuiteResult } from './support/suiteResult';
 import { UNTRUSTED_WORKSPACE_SETTINGS } from './suite/untrustedWorkspaceSettings';
+import { runMainJobSuite } from './ui/runMainJobSuite';
 import { runUiSuite } from './ui/runUiSuite';
 
 const RESULTS = join(REPO_ROOT, 'test-results', 'e2e');
@@ -24,9 +26,13 @@ export const FIXTURE_MODEL = join(REPO_ROOT, 'test/fixtures/tiny-llama/package')
 const TEST_MODEL_VSIX = join(REPO_ROOT, '.cache/e2e/elical-e2e-test-model.vsix');
 const EXTENSION_VSIX = join(REPO_ROOT, `elical-confidence-${process.platform}-${process.arch}.vsix`);
 
-/** User settings every server starts with: quiet workbench, the fixture model. */
+/**
+ * User settings every server starts with: quiet workbench, the fixture model, and the package not
+ * offered as a chat model, so that the chat's model is the test language model whose answers the
+ * suites know (packageChatModel.test.ts turns the offer on for its own tests).
+ */
 function baseSettings(): Record<string, unknown> {
-  return { 'elical.modelPath': FIXTURE_MODEL, ...QUIET_WORKBENCH_SETTINGS };
+  return { 'elical.modelPath': FIXTURE_MODEL, 'elical.offerChatModel': false, ...QUIET_WORKBENCH_SETTINGS };
 }
 
 const running = new Set<CodeServer>();
@@ -69,7 +75,7 @@ function freshWorkspace(name: string, workspaceSettings?: Record<string, unknown
 
 async function main(): Promise<number> {
   const only = process.argv.includes('--suite') ? process.argv[process.argv.indexOf('--suite') + 1] : 'all';
-  if (!['all', 'extension-host', 'untrusted-workspace', 'ui'].includes(only)) throw new Error(`--suite must be extension-host, untrusted-workspace or ui, got ${only}`);
+  if (!['all', 'extension-host', 'untrusted-workspace', 'ui', 'main-job'].includes(only)) throw new Error(`--suite must be extension-host, untrusted-workspace, ui or main-job, got ${only}`);
   for (const [path, how] of [
     [join(REPO_ROOT, 'dist/extension.js'), 'npm run build'],
     [join(REPO_ROOT, 'dist/test/suite/index.js'), 'node scripts/buildE2e.mjs'],
@@ -123,6 +129,19 @@ async function main(): Promise<number> {
         runUiSuite(server, freshWorkspace('ui'), { results: RESULTS, screenshots: SCREENSHOTS }),
       );
       timings.uiServerStartMs = startMs;
+      return result;
+    });
+  }
+
+  if (only === 'all' || only === 'main-job') {
+    await guard('main-job', async () => {
+      // What `npm start` runs: its settings, the VSIX alone (no test extension), the bundled model.
+      const workspace = freshWorkspace('main-job');
+      writeFileSync(join(workspace, 'README.md'), PLAYGROUND_README);
+      const { result, startMs } = await withServer('main-job', { extensions: [EXTENSION_VSIX], smokeTestDriver: false, settings: startSettings('') }, (server) =>
+        runMainJobSuite(server, workspace, { screenshots: SCREENSHOTS }),
+      );
+      timings.mainJobServerStartMs = startMs;
       return result;
     });
   }

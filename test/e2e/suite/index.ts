@@ -16,6 +16,7 @@ import { elicitTests } from './elicit.test';
 import { evaluateTests } from './evaluate.test';
 import { labelJournalTests } from './labelJournal.test';
 import { openaiAnswerSourceTests } from './openaiAnswerSource.test';
+import { packageChatModelTests } from './packageChatModel.test';
 import { retrainTests } from './retrain.test';
 import { settingsTests } from './settings.test';
 import { untrustedWorkspaceTests } from './untrustedWorkspace.test';
@@ -35,6 +36,7 @@ export function run(): Promise<void> {
     activationTests();
     chatParticipantTests();
     openaiAnswerSourceTests();
+    packageChatModelTests();
     labelJournalTests();
     settingsTests();
     retrainTests();

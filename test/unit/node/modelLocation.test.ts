@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { readConfiguredDefaultHead, resolveModelDir } from '../../../extension/node/modelLocation';
+import { readConfiguredDefaultHead, readConfiguredManifest, resolveModelDir } from '../../../extension/node/modelLocation';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const TINY = join(ROOT, 'test', 'fixtures', 'tiny-llama', 'package');
@@ -45,4 +45,17 @@ test('readConfiguredDefaultHead: the manifest\'s default head without opening th
   writeFileSync(join(dir, 'manifest.json'), '{"formatVersion": 1, "name": "broken"');
   assert.equal(await readConfiguredDefaultHead(dir, ROOT), null);
   assert.equal(await readConfiguredDefaultHead('relative/path', ROOT), null);
+});
+
+test('readConfiguredManifest: what the chat model picker lists, read from manifest.json alone; null when it cannot be read', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'elical-location-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const bundled = JSON.parse(readFileSync(join(ROOT, 'models', 'demo-facts', 'manifest.json'), 'utf8')) as { name: string; generation: { maxNewTokens: number } };
+  const manifest = await readConfiguredManifest('', ROOT);
+  assert.equal(manifest?.name, bundled.name);
+  assert.equal(manifest?.generation.maxNewTokens, bundled.generation.maxNewTokens);
+  assert.equal((await readConfiguredManifest(TINY, ROOT))?.name, 'tiny-llama-fixture');
+  assert.equal(await readConfiguredManifest(join(dir, 'missing'), ROOT), null);
+  writeFileSync(join(dir, 'manifest.json'), '{"formatVersion": 1, "name": "broken"}');
+  assert.equal(await readConfiguredManifest(dir, ROOT), null, 'an incomplete manifest is not listed');
 });
