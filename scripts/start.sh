@@ -6,5 +6,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/installE2eTools.sh --no-browser
 node scripts/packageVsix.mjs --host
-node scripts/buildE2e.mjs
 exec node --import tsx test/e2e/serveForUser.ts

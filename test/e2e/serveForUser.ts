@@ -5,17 +5,18 @@
  * labels given in one session are there in the next.
  *
  * code-server has no signed-in chat model, and VS Code's chat sends nothing without one; the
- * stand-in model of the end-to-end suites (test/e2e/testModelExtension) is installed so the chat
- * works. `@confidence` answers with the model package itself (elical.answerSource "model").
+ * extension offers its model package as one (elical.offerChatModel, on by default), so the chat
+ * works with nothing else installed. `@confidence` answers with the model package itself
+ * (elical.answerSource "model").
  */
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CodeServer, REPO_ROOT } from './support/codeServer';
+import { PLAYGROUND_README, startSettings } from './support/startSettings';
 
 const root = join(REPO_ROOT, '.cache', 'start');
 const workspace = join(root, 'workspace');
 const vsix = join(REPO_ROOT, `elical-confidence-${process.platform}-${process.arch}.vsix`);
-const standIn = join(REPO_ROOT, '.cache/e2e/elical-e2e-test-model.vsix');
 const fixture = join(REPO_ROOT, 'test/fixtures/tiny-llama/package');
 const port = Number(process.env.PORT ?? 8080);
 
@@ -25,18 +26,18 @@ function bundledModels(): string[] {
 }
 
 async function main(): Promise<void> {
-  for (const file of [vsix, standIn]) if (!existsSync(file)) throw new Error(`${file} is missing: run npm start (scripts/start.sh builds it)`);
+  if (!existsSync(vsix)) throw new Error(`${vsix} is missing: run npm start (scripts/start.sh builds it)`);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`PORT must be a port number, got ${process.env.PORT}`);
   mkdirSync(workspace, { recursive: true });
-  if (!existsSync(join(workspace, 'README.md'))) writeFileSync(join(workspace, 'README.md'), '# EliCal playground\n\nOpen the chat (Ctrl+Alt+I) and ask `@confidence What is the capital of Peru?`.\n');
+  if (!existsSync(join(workspace, 'README.md'))) writeFileSync(join(workspace, 'README.md'), PLAYGROUND_README);
   const models = bundledModels();
   const modelPath = models.length > 0 ? '' : fixture;
   const server = await CodeServer.start({
     root,
     port,
-    extensions: [vsix, standIn],
+    extensions: [vsix],
     smokeTestDriver: false,
-    userSettings: { 'elical.modelPath': modelPath, 'workbench.startupEditor': 'readme', 'security.workspace.trust.enabled': false, 'telemetry.telemetryLevel': 'off', 'git.openRepositoryInParentFolders': 'never' },
+    userSettings: startSettings(modelPath),
     env: {},
   });
   const stop = (): void => {
