@@ -1,4 +1,4 @@
-// Copies the UI suite's screenshots of the last `npm run test:e2e` (test-results/screenshots/)
+// Copies the UI and main-job suites' screenshots of the last `npm run test:e2e` (test-results/screenshots/)
 // to the names the README shows (docs/screenshots/e2e-*.png), so the README pictures are always
 // the extension as the suite last saw it. Refuses, changing nothing, when any source is missing
 // (a failed or partial run must not mix old and new pictures).
@@ -19,6 +19,8 @@ const MAP = {
   '06-keyboard-only-labelling.png': 'e2e-keyboard-label.png',
   '09a-retrain-notification.png': 'e2e-retrain-notification.png',
   '10-comparison-and-diagram-show-new-checkpoints.png': 'e2e-comparison-after-retrain.png',
+  // The main-job suite: what npm start gives a new user, with no test extension.
+  '03-main-job-confidence-answers-with-the-demo-model.png': 'e2e-main-job-chat.png',
 };
 
 const missing = Object.keys(MAP).filter((name) => !existsSync(join(from, name)));
