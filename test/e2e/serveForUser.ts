@@ -38,6 +38,11 @@ async function main(): Promise<void> {
     extensions: [vsix],
     smokeTestDriver: false,
     userSettings: startSettings(modelPath),
+    // Settings changed in an earlier session are the user's: kept.
+    keepUserSettings: true,
+    // Earlier versions of npm start installed the test suites' stand-in chat model; the package's
+    // own chat model replaces it.
+    uninstallExtensions: ['elical-e2e.elical-e2e-test-model'],
     env: {},
   });
   const stop = (): void => {

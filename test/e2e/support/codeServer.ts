@@ -7,7 +7,7 @@
  * it a closed tab keeps its extension host alive for hours).
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
@@ -24,6 +24,14 @@ export interface CodeServerOptions {
   extensions: readonly string[];
   /** User settings.json content. */
   userSettings: Record<string, unknown>;
+  /**
+   * Keep what an existing settings.json says (a long-lived profile such as `npm start`'s, where the
+   * user's own changes must survive a restart): `userSettings` only fills in keys it lacks, and a
+   * file that is not plain JSON (comments) is left as it is.
+   */
+  keepUserSettings?: boolean;
+  /** Extension ids removed before the VSIX files are installed, when an earlier run installed them. */
+  uninstallExtensions?: readonly string[];
   /** Run extension tests handed over in the URL (`extensionTestsPath`): toasts and dialogs are then suppressed. */
   smokeTestDriver: boolean;
   /** Keep VS Code's workspace trust on (default off, so no trust prompt covers the workbench). */
@@ -82,6 +90,35 @@ export class CodeServer {
     };
   }
 
+  /**
+   * Ids (lower case) of the extensions installed in `dir`, from its extensions.json: an uninstalled
+   * extension's folder stays behind (listed in .obsolete) until VS Code next cleans up.
+   */
+  private static installedExtensionIds(dir: string): Set<string> {
+    try {
+      const entries: unknown = JSON.parse(readFileSync(join(dir, 'extensions.json'), 'utf8'));
+      if (!Array.isArray(entries)) return new Set();
+      return new Set(entries.map((entry: { identifier?: { id?: unknown } }) => entry.identifier?.id).filter((id): id is string => typeof id === 'string').map((id) => id.toLowerCase()));
+    } catch {
+      return new Set();
+    }
+  }
+
+  private static writeUserSettings(file: string, settings: Record<string, unknown>, keep: boolean): void {
+    let existing: Record<string, unknown> = {};
+    if (keep && existsSync(file)) {
+      try {
+        const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return;
+        existing = parsed as Record<string, unknown>;
+      } catch {
+        // Comments or a trailing comma (VS Code accepts both): the user's file, untouched.
+        return;
+      }
+    }
+    writeFileSync(file, `${JSON.stringify({ ...settings, ...existing }, null, 2)}\n`);
+  }
+
   static async start(options: CodeServerOptions): Promise<CodeServer> {
     checkInstalled();
     const root = resolve(options.root);
@@ -89,9 +126,16 @@ export class CodeServer {
     mkdirSync(join(folders.user, 'User'), { recursive: true });
     mkdirSync(folders.extensions, { recursive: true });
     writeFileSync(folders.config, 'auth: none\ncert: false\n');
-    writeFileSync(join(folders.user, 'User', 'settings.json'), `${JSON.stringify(options.userSettings, null, 2)}\n`);
+    CodeServer.writeUserSettings(join(folders.user, 'User', 'settings.json'), options.userSettings, options.keepUserSettings === true);
     const env = { ...process.env, ...folders.env, ...options.env };
     const common = ['--config', folders.config, '--user-data-dir', folders.user, '--extensions-dir', folders.extensions];
+
+    const installed = CodeServer.installedExtensionIds(folders.extensions);
+    for (const id of options.uninstallExtensions ?? []) {
+      if (!installed.has(id.toLowerCase())) continue;
+      const uninstall = spawnSync(NODE24, [CODE_SERVER_ENTRY, ...common, '--uninstall-extension', id], { env, encoding: 'utf8', timeout: 120_000 });
+      if (uninstall.status !== 0) throw new Error(`code-server could not uninstall ${id} (status ${uninstall.status}): ${uninstall.stderr.trim().slice(-2000)}`);
+    }
 
     if (options.extensions.length > 0) {
       const install = spawnSync(NODE24, [CODE_SERVER_ENTRY, ...common, ...options.extensions.flatMap((vsix) => ['--install-extension', resolve(vsix)]), '--force'], {
