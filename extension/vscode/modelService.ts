@@ -29,7 +29,7 @@ import type { ElicalSettings } from './settings';
 export interface LoadedModel {
   dir: string;
   pkg: ModelPackage;
-  /** The local ONNX runner, or the remote one (which cannot generate answers). */
+  /** The local ONNX runner, or the remote one (which generates only on `elical serve`, not Triton). */
   runner: ModelRunner;
   scorer: ConfidenceScorer;
   runtime: ScoringRuntime;

@@ -11,10 +11,12 @@ import { openModel, parseCount, parseProvider } from './openModel';
 
 const HELP = `usage: elical serve --model DIR [--host 127.0.0.1] [--port 8000] [--token-file F]
                     [--max-batch N] [--max-delay-ms D] [--no-batching] [--allow-unauthenticated]
-                    [--max-body-bytes B] [--provider cpu|cuda|auto] [--threads N]
+                    [--max-body-bytes B] [--max-new-tokens N] [--max-generations N]
+                    [--provider cpu|cuda|auto] [--threads N]
 
 Serves the backbone of a model package over the Open Inference Protocol v2 (KServe / Triton
-HTTP API): GET /v2/health/{live,ready}, /v2, /v2/models/NAME[/ready], POST /v2/models/NAME/infer.
+HTTP API): GET /v2/health/{live,ready}, /v2, /v2/models/NAME[/ready], POST /v2/models/NAME/infer,
+and answers: POST /v2/models/NAME/generate (docs/remote.md).
 NAME is the manifest's name. Stops on Ctrl-C / SIGTERM after finishing in-flight requests.
   --host H              bind address (default 127.0.0.1; others warn, and need a token)
   --port P              default 8000; 0 picks a free port (printed on stdout)
@@ -24,6 +26,8 @@ NAME is the manifest's name. Stops on Ctrl-C / SIGTERM after finishing in-flight
   --no-batching         run every request alone
   --allow-unauthenticated  allow a non-loopback host without a token
   --max-body-bytes B    largest request body (default 8388608)
+  --max-new-tokens N    longest answer a generate request may ask for (default 512)
+  --max-generations N   answers generated at once; more get 503 and retry (default 4)
   --provider P          cpu, cuda, or auto (default auto)
   --threads N           onnxruntime intra-op threads (default: one per core)`;
 
@@ -50,6 +54,8 @@ async function run(args: string[], io: CliIo): Promise<number> {
     'no-batching': { type: 'boolean' },
     'allow-unauthenticated': { type: 'boolean' },
     'max-body-bytes': { type: 'string' },
+    'max-new-tokens': { type: 'string' },
+    'max-generations': { type: 'string' },
     provider: { type: 'string' },
     threads: { type: 'string' },
   }, (text) => io.stdout(text));
@@ -63,6 +69,8 @@ async function run(args: string[], io: CliIo): Promise<number> {
   const maxDelayMs = Number(maxDelayText);
   if (!/^\d+(\.\d+)?$/.test(maxDelayText) || !Number.isFinite(maxDelayMs)) throw new CliUsageError(`serve: --max-delay-ms must be a number >= 0, got ${JSON.stringify(maxDelayText)}`);
   const maxBodyBytes = parseCount('max-body-bytes', values['max-body-bytes'], 8 * 1024 * 1024, 1024);
+  const maxNewTokens = parseCount('max-new-tokens', values['max-new-tokens'], 512, 1);
+  const maxConcurrentGenerations = parseCount('max-generations', values['max-generations'], 4, 1);
   const host = values.host ?? '127.0.0.1';
   const token = values['token-file'] === undefined ? undefined : await readToken(values['token-file']);
   const provider = parseProvider(values.provider);
@@ -89,6 +97,8 @@ async function run(args: string[], io: CliIo): Promise<number> {
     maxDelayMs,
     batching: !(values['no-batching'] ?? false),
     maxBodyBytes,
+    maxNewTokens,
+    maxConcurrentGenerations,
     log: (message) => io.stderr(`elical serve: ${message}\n`),
   });
   const onTerm = (): void => void stopped();

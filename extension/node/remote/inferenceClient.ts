@@ -77,6 +77,13 @@ export interface InferenceResponse {
   outputs: ResponseTensor[];
 }
 
+/** A generate response, its JSON checked for types (what the ids mean is the runner's check). */
+export interface GenerateResponse {
+  outputIds: number[];
+  logprobs: number[];
+  finishReason: 'eos' | 'length';
+}
+
 interface RawResponse {
   status: number;
   text: string;
@@ -192,6 +199,34 @@ export class InferenceClient {
       return { name: item.name, shape: [...item.shape], datatype: item.datatype, data };
     });
     return { modelName: parsed.model_name as string, outputs: tensors };
+  }
+
+  /**
+   * POST /v2/models/{name}/generate with a generateRequest.ts body: one whole answer. A server
+   * without the route (Triton, KServe: 404 or 405) is 'not-supported'. Retried like inference:
+   * greedy and seeded decoding are pure functions of the request, so a repeat gives the same answer.
+   */
+  async generate(name: string, body: string, call: CallOptions = {}): Promise<GenerateResponse> {
+    const path = `v2/models/${encodeURIComponent(name)}/generate`;
+    const response = await this.send('POST', path, body, call);
+    if (response.status === 404 || response.status === 405) {
+      throw new RemoteEndpointError(
+        'not-supported',
+        `POST ${this.describe(path)}: the server does not generate answers (HTTP ${response.status}); Triton and KServe serve the backbone only. Answers come from \`elical serve\`, the local runtime, or an OpenAI-compatible server (elical.answerSource "openai")`,
+        response.status,
+      );
+    }
+    const parsed = this.expectOk('POST', path, response, name);
+    const fail = (problem: string): never => {
+      throw new RemoteEndpointError('malformed-response', `POST ${this.describe(path)}: the generate response ${problem}`);
+    };
+    if (!isRecord(parsed)) return fail('is not a JSON object');
+    const { output_ids: outputIds, logprobs, finish_reason: finishReason } = parsed;
+    if (!Array.isArray(outputIds) || !outputIds.every((id) => Number.isSafeInteger(id))) return fail('has no "output_ids" list of integers');
+    if (!Array.isArray(logprobs) || !logprobs.every((value) => typeof value === 'number' && Number.isFinite(value))) return fail('has no "logprobs" list of finite numbers');
+    if (logprobs.length !== outputIds.length) fail(`has ${outputIds.length} output_ids but ${logprobs.length} logprobs`);
+    if (finishReason !== 'eos' && finishReason !== 'length') return fail(`has finish_reason ${JSON.stringify(finishReason)}, expected "eos" or "length"`);
+    return { outputIds: outputIds as number[], logprobs: logprobs as number[], finishReason };
   }
 
   /** Closes idle keep-alive connections; in-flight calls finish. */

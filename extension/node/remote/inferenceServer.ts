@@ -14,12 +14,17 @@
  * everything else needs the token when one is set. Request bodies over maxBodyBytes get 413;
  * every invalid request gets 400 and {"error"}; a failure while running the model gets 500.
  * Graceful stop: refuse new requests (503), finish in-flight ones, then close.
+ *
+ * Answers: POST /v2/models/{name}/generate (generateRequest.ts) generates with the same runner,
+ * at most maxConcurrentGenerations at once (503 beyond, which clients retry); Triton and KServe
+ * serving backbone.onnx have no such route, so answers there come from another server.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ModelRunner } from '../../core/scoring/modelRunner';
 import { DynamicBatcher, type BatcherStats } from './dynamicBatcher';
+import { type GenerateLimits, type ParsedGenerateRequest, parseGenerateRequest } from './generateRequest';
 import { InferenceRequestError, parseInferenceRequest, type RequestLimits } from './inferenceRequest';
 import { isLoopbackHost } from './isLoopbackHost';
 
@@ -53,6 +58,10 @@ export interface InferenceServerOptions {
   batching?: boolean;
   /** Largest request body, bytes (default 8 MiB). */
   maxBodyBytes?: number;
+  /** Largest max_new_tokens a generate request may ask for (default 512). */
+  maxNewTokens?: number;
+  /** Answers generated at once; more get 503 and retry (default 4). */
+  maxConcurrentGenerations?: number;
   /** Start, warnings and stop; never tokens. */
   log?: (message: string) => void;
 }
@@ -79,6 +88,9 @@ export class InferenceServer {
   private readonly limits: RequestLimits;
   private readonly tokenDigest: Buffer | undefined;
   private readonly maxBodyBytes: number;
+  private readonly generateLimits: GenerateLimits;
+  private readonly maxConcurrentGenerations: number;
+  private generating = 0;
   private active = 0;
   private stopping: Promise<void> | undefined;
   private activeWaiters: (() => void)[] = [];
@@ -88,6 +100,10 @@ export class InferenceServer {
     const { model } = options;
     this.limits = { vocabSize: model.vocabSize, maxPositions: model.maxPositions, maxBatch, inputIds: model.inputIds, attentionMask: model.attentionMask, hiddenStates: model.hiddenStates };
     this.maxBodyBytes = options.maxBodyBytes ?? 8 * 1024 * 1024;
+    this.generateLimits = { vocabSize: model.vocabSize, maxPositions: model.maxPositions, maxNewTokens: options.maxNewTokens ?? 512 };
+    this.maxConcurrentGenerations = options.maxConcurrentGenerations ?? 4;
+    if (!Number.isSafeInteger(this.generateLimits.maxNewTokens) || this.generateLimits.maxNewTokens < 1) throw new RangeError(`maxNewTokens must be an integer >= 1, got ${this.generateLimits.maxNewTokens}`);
+    if (!Number.isSafeInteger(this.maxConcurrentGenerations) || this.maxConcurrentGenerations < 1) throw new RangeError(`maxConcurrentGenerations must be an integer >= 1, got ${this.maxConcurrentGenerations}`);
     if (!Number.isSafeInteger(this.maxBodyBytes) || this.maxBodyBytes < 1024) throw new RangeError(`maxBodyBytes must be an integer >= 1024, got ${this.maxBodyBytes}`);
     if (options.token !== undefined && options.token.length === 0) throw new RangeError('the token must not be empty');
     this.tokenDigest = options.token === undefined ? undefined : digest(options.token);
@@ -176,7 +192,7 @@ export class InferenceServer {
       await this.route(request, response);
     } catch (error) {
       if (error instanceof HttpError) {
-        const headers: Record<string, string> = error.status === 401 ? { 'www-authenticate': 'Bearer' } : error.status === 413 ? { connection: 'close' } : {};
+        const headers: Record<string, string> = error.status === 401 ? { 'www-authenticate': 'Bearer' } : error.status === 413 ? { connection: 'close' } : error.status === 503 ? { 'retry-after': '1' } : {};
         this.send(response, error.status, { error: error.message }, headers);
         if (error.status === 413) {
           // Discard the rest of the oversized body so the client can read the answer, but cut a
@@ -220,10 +236,10 @@ export class InferenceServer {
     if (!this.authorized(request)) throw new HttpError(401, 'missing or wrong bearer token');
     if (path === '/v2') {
       only('GET');
-      return this.send(response, 200, { name: SERVER_NAME, version: SERVER_VERSION, extensions: [] });
+      return this.send(response, 200, { name: SERVER_NAME, version: SERVER_VERSION, extensions: ['generate'] });
     }
-    const match = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?(\/ready|\/infer)?$/.exec(path);
-    if (!match) throw new HttpError(404, `unknown route ${path}; this server offers /v2, /v2/health/{live,ready} and /v2/models/{name}[/ready|/infer]`);
+    const match = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?(\/ready|\/infer|\/generate)?$/.exec(path);
+    if (!match) throw new HttpError(404, `unknown route ${path}; this server offers /v2, /v2/health/{live,ready} and /v2/models/{name}[/ready|/infer|/generate]`);
     let name: string;
     try {
       name = decodeURIComponent(match[1]);
@@ -258,6 +274,7 @@ export class InferenceServer {
     } catch (error) {
       throw new HttpError(400, `the request body is not valid JSON (${(error as Error).message.slice(0, 200)})`);
     }
+    if (match[3] === '/generate') return this.generate(parsed, response);
     let rows: number[][];
     let id: string | undefined;
     try {
@@ -280,6 +297,37 @@ export class InferenceServer {
       ...(id === undefined ? {} : { id }),
       outputs: [{ name: model.hiddenStates, datatype: 'FP32', shape: [rows.length, model.hiddenSize], data }],
     });
+  }
+
+  /**
+   * One answer, generated by the runner the server scores with (so equal to a local generation
+   * with the same options). A client that disconnects stops its generation at the next step.
+   */
+  private async generate(body: unknown, response: http.ServerResponse): Promise<void> {
+    let request: ParsedGenerateRequest;
+    try {
+      request = parseGenerateRequest(body, this.generateLimits);
+    } catch (error) {
+      if (error instanceof InferenceRequestError) throw new HttpError(400, error.message);
+      throw error;
+    }
+    if (this.generating >= this.maxConcurrentGenerations) throw new HttpError(503, `busy: ${this.generating} answers are being generated; try again shortly`);
+    this.generating++;
+    const abort = new AbortController();
+    const onClose = (): void => {
+      if (!response.writableFinished) abort.abort();
+    };
+    response.on('close', onClose);
+    try {
+      const result = await this.options.runner.generate(request.promptIds, { ...request.options, signal: abort.signal });
+      if (abort.signal.aborted) return;
+      if (!result.logprobs.every(Number.isFinite)) throw new HttpError(500, 'the model produced a non-finite log-probability');
+      const { model } = this.options;
+      this.send(response, 200, { model_name: model.name, model_version: SERVER_VERSION, output_ids: result.tokenIds, logprobs: result.logprobs, finish_reason: result.finishReason });
+    } finally {
+      this.generating--;
+      response.off('close', onClose);
+    }
   }
 
   private readBody(request: http.IncomingMessage): Promise<string> {

@@ -15,7 +15,8 @@
  */
 import type { BackboneEntry, ModelArchitecture } from '../../core/scoring/modelManifest';
 import type { GenerateOptions, GenerationResult, LastTokenOutputs, ModelRunner } from '../../core/scoring/modelRunner';
-import type { InferenceClient, ModelMetadata, RequestTensor, TensorMetadata } from './inferenceClient';
+import { generateRequestBody } from './generateRequest';
+import type { GenerateResponse, InferenceClient, ModelMetadata, RequestTensor, TensorMetadata } from './inferenceClient';
 import { RemoteEndpointError } from './remoteEndpointError';
 
 export interface RemoteModelRunnerOptions {
@@ -194,9 +195,47 @@ export class RemoteModelRunner implements ModelRunner {
     return out;
   }
 
-  /** Generation is not offered remotely: the endpoint serves the backbone's features only (so options.onToken is never called). */
-  async generate(_promptIds: readonly number[], _options: GenerateOptions): Promise<GenerationResult> {
-    throw new RemoteEndpointError('not-supported', 'generating answers is not supported over a remote endpoint (it serves the last-token hidden state only); generate with the local runtime, or with an OpenAI-compatible server for the same model');
+  /**
+   * Generation on the server (`elical serve`'s /generate route, the same runner there), so the
+   * result equals a local generation with the same options. Same argument checks as the local
+   * runner (RangeError before anything is sent); `adapter` is 'not-supported'; a server without
+   * the route (Triton, KServe) is 'not-supported'. The answer arrives whole, so options.onToken
+   * sees every id at once, in order, when it has. A cancelled call returns finishReason 'aborted'
+   * with no tokens, as the server stops generating when the client goes away.
+   */
+  async generate(promptIds: readonly number[], options: GenerateOptions): Promise<GenerationResult> {
+    if (options.adapter !== undefined) throw new RemoteEndpointError('not-supported', `LoRA checkpoint ${JSON.stringify(options.adapter)} was asked for, but a remote endpoint serves one backbone; export the checkpoint merged and serve it as its own model`);
+    if (promptIds.length === 0) throw new RangeError('generate needs a non-empty prompt');
+    if (!Number.isInteger(options.maxNewTokens) || options.maxNewTokens < 1) throw new RangeError(`maxNewTokens must be a positive integer, got ${options.maxNewTokens}`);
+    const maxPositions = this.options.architecture.maxPositionEmbeddings;
+    if (promptIds.length >= maxPositions) throw new RangeError(`the prompt has ${promptIds.length} tokens; the model has ${maxPositions} positions and needs one left to answer`);
+    for (const id of promptIds) if (!Number.isInteger(id) || id < 0 || id >= this.vocabSize) throw new RangeError(`prompt holds token id ${id}, outside the vocabulary (size ${this.vocabSize})`);
+    if (options.signal?.aborted) return { tokenIds: [], logprobs: [], finishReason: 'aborted' };
+    await this.getPlan(options.signal);
+    const { client, modelName } = this.options;
+    let response: GenerateResponse;
+    try {
+      response = await client.generate(modelName, generateRequestBody(promptIds, options), { signal: options.signal });
+    } catch (error) {
+      if (error instanceof RemoteEndpointError && error.code === 'aborted') return { tokenIds: [], logprobs: [], finishReason: 'aborted' };
+      throw error;
+    }
+    const wrong = (problem: string): never => {
+      throw new RemoteEndpointError('malformed-response', `model ${JSON.stringify(modelName)} on ${client.baseUrl.origin} generated ${problem}`);
+    };
+    const { outputIds, logprobs, finishReason } = response;
+    const limit = Math.min(options.maxNewTokens, maxPositions - promptIds.length);
+    if (outputIds.length === 0 || outputIds.length > limit) wrong(`${outputIds.length} tokens for at most ${limit}`);
+    const eos = new Set(options.eosTokenIds);
+    outputIds.forEach((id, index) => {
+      if (id < 0 || id >= this.vocabSize) wrong(`token id ${id}, outside the vocabulary (size ${this.vocabSize})`);
+      if (eos.has(id) && index !== outputIds.length - 1) wrong(`an end-of-sequence token at position ${index}, before the end`);
+    });
+    const endedOnEos = eos.has(outputIds[outputIds.length - 1]);
+    if ((finishReason === 'eos') !== endedOnEos) wrong(`finish_reason "${finishReason}" for an answer that ${endedOnEos ? 'ends' : 'does not end'} with an end-of-sequence token`);
+    if (finishReason === 'length' && outputIds.length !== limit) wrong(`finish_reason "length" after ${outputIds.length} of ${limit} tokens`);
+    for (const id of outputIds) options.onToken?.(id);
+    return { tokenIds: [...outputIds], logprobs: [...logprobs], finishReason };
   }
 
   async dispose(): Promise<void> {

@@ -22,7 +22,7 @@ test('serve listens on a free port, requires the token from --token-file, never 
   const controller = new AbortController();
   const io = memoryIo(controller.signal);
   try {
-    const exit = main(['serve', '--model', PACKAGE, '--port', '0', '--token-file', join(dir, 'token'), '--provider', 'cpu', '--threads', '1'], io);
+    const exit = main(['serve', '--model', PACKAGE, '--port', '0', '--token-file', join(dir, 'token'), '--provider', 'cpu', '--threads', '1', '--max-new-tokens', '8'], io);
     const deadline = Date.now() + 20_000;
     while (!io.out.includes('\n') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     const started = JSON.parse(io.out.split('\n')[0]);
@@ -30,6 +30,14 @@ test('serve listens on a free port, requires the token from --token-file, never 
     assert.deepEqual([started.model, started.batching, started.max_batch, started.auth], ['tiny-llama-fixture', true, 32, true]);
     const good = new InferenceClient({ url: started.url, token, retries: 0 });
     assert.equal((await good.modelMetadata('tiny-llama-fixture')).outputs[0].shape.at(-1), 64);
+    // --max-new-tokens reaches the server: one more than it is refused with the limit named.
+    const generate = await fetch(`${started.url}/v2/models/tiny-llama-fixture/generate`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ input_ids: [1, 4], parameters: { max_new_tokens: 9 } }),
+    });
+    assert.equal(generate.status, 400);
+    assert.match(((await generate.json()) as { error: string }).error, /max_new_tokens must be an integer in \[1, 8\]/);
     good.close();
     const bad = new InferenceClient({ url: started.url, token: 'guess', retries: 0 });
     await assert.rejects(bad.modelMetadata('tiny-llama-fixture'), (error: unknown) => error instanceof RemoteEndpointError && error.code === 'unauthorized');
@@ -50,6 +58,8 @@ test('serve usage errors: non-loopback without a token, bad flags, unreadable to
     [['serve', '--model', PACKAGE, '--port', '70000'], /--port must be at most 65535/],
     [['serve', '--model', PACKAGE, '--max-batch', '0'], /--max-batch must be an integer >= 1/],
     [['serve', '--model', PACKAGE, '--max-delay-ms', 'soon'], /--max-delay-ms must be a number >= 0/],
+    [['serve', '--model', PACKAGE, '--max-new-tokens', '0'], /--max-new-tokens must be an integer >= 1/],
+    [['serve', '--model', PACKAGE, '--max-generations', 'many'], /--max-generations must be an integer >= 1/],
     [['serve', '--model', PACKAGE, '--token-file', '/nonexistent/token'], /cannot read --token-file \/nonexistent\/token \(ENOENT\)/],
   ];
   for (const [args, message] of cases) {

@@ -118,7 +118,7 @@ test('health, server and model metadata; wrong token and unknown model are refus
   await withServer({ token: TOKEN }, async (url) => {
     assert.deepEqual(await raw(url, 'GET', '/v2/health/live', undefined, { authorization: '' }), { status: 200, text: '{"live":true}' });
     assert.equal((await raw(url, 'GET', '/v2/health/ready', undefined, { authorization: '' })).status, 200);
-    assert.deepEqual(JSON.parse((await raw(url, 'GET', '/v2')).text), { name: 'elical', version: '1', extensions: [] });
+    assert.deepEqual(JSON.parse((await raw(url, 'GET', '/v2')).text), { name: 'elical', version: '1', extensions: ['generate'] });
     const metadata = JSON.parse((await raw(url, 'GET', `/v2/models/${served.name}`)).text);
     assert.deepEqual(metadata.inputs, [{ name: 'input_ids', datatype: 'INT64', shape: [-1, -1] }, { name: 'attention_mask', datatype: 'INT64', shape: [-1, -1] }]);
     assert.deepEqual(metadata.outputs, [{ name: 'last_hidden_state', datatype: 'FP32', shape: [-1, 64] }]);

@@ -296,7 +296,7 @@ test('server down, TLS against a plain port, cancellation, unsupported operation
     setTimeout(() => controller.abort(), 50);
     await rejectsWith(pending, 'aborted', /cancelled/);
     fake.mode = 'ok';
-    await rejectsWith(runner.generate([1, 2], { maxNewTokens: 1, decoding: 'greedy', repetitionPenalty: 1, eosTokenIds: [2] }), 'not-supported', /generating answers is not supported/);
+    await rejectsWith(runner.generate([1, 2], { maxNewTokens: 1, decoding: 'greedy', repetitionPenalty: 1, eosTokenIds: [2] }), 'not-supported', /does not generate answers \(HTTP 404\)/);
     await rejectsWith(runner.forwardLastToken(ROWS, { withLogits: true }), 'not-supported', /logits/);
     await rejectsWith(runner.forwardLastToken(ROWS, { adapter: 'a' }), 'not-supported', /LoRA checkpoint "a"/);
     const sent = fake.requests.length;
