@@ -121,7 +121,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
     });
     io.stderr('elical serve: stopping (finishing in-flight requests)\n');
     await server.stop();
-    io.stderr(`elical serve: stopped after ${server.stats.requests} inference request(s) in ${server.stats.runs} model run(s)\n`);
+    io.stderr(`elical serve: stopped after ${server.stats.requests} inference request(s) in ${server.stats.runs} model run(s) and ${server.answersGenerated} answer(s)\n`);
     return 0;
   } finally {
     process.removeListener('SIGTERM', onTerm);

@@ -91,6 +91,7 @@ export class InferenceServer {
   private readonly generateLimits: GenerateLimits;
   private readonly maxConcurrentGenerations: number;
   private generating = 0;
+  private answered = 0;
   private active = 0;
   private stopping: Promise<void> | undefined;
   private activeWaiters: (() => void)[] = [];
@@ -125,6 +126,11 @@ export class InferenceServer {
 
   get stats(): BatcherStats {
     return { ...this.batcher.stats };
+  }
+
+  /** Answers generated to the end (cancelled and failed ones not counted). */
+  get answersGenerated(): number {
+    return this.answered;
   }
 
   /**
@@ -324,6 +330,7 @@ export class InferenceServer {
       if (!result.logprobs.every(Number.isFinite)) throw new HttpError(500, 'the model produced a non-finite log-probability');
       const { model } = this.options;
       this.send(response, 200, { model_name: model.name, model_version: SERVER_VERSION, output_ids: result.tokenIds, logprobs: result.logprobs, finish_reason: result.finishReason });
+      this.answered++;
     } finally {
       this.generating--;
       response.off('close', onClose);

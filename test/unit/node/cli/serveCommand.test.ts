@@ -44,7 +44,7 @@ test('serve listens on a free port, requires the token from --token-file, never 
     bad.close();
     controller.abort();
     assert.equal(await exit, 0, io.err);
-    assert.match(io.err, /stopped after/);
+    assert.match(io.err, /stopped after 0 inference request\(s\) in 0 model run\(s\) and 0 answer\(s\)/);
     assert.ok(!io.out.includes(token) && !io.err.includes(token), 'the token is never printed');
   } finally {
     rmSync(dir, { recursive: true, force: true });

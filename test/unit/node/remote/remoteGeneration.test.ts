@@ -39,11 +39,11 @@ before(async () => {
 });
 after(() => local.dispose());
 
-async function withServer(options: Partial<InferenceServerOptions>, body: (url: string) => Promise<void>): Promise<void> {
+async function withServer(options: Partial<InferenceServerOptions>, body: (url: string, server: InferenceServer) => Promise<void>): Promise<void> {
   const server = new InferenceServer({ runner: local, model: served, port: 0, ...options });
   const { url } = await server.start();
   try {
-    await body(url);
+    await body(url, server);
   } finally {
     await server.stop(0);
   }
@@ -69,7 +69,7 @@ function post(url: string, path: string, body: string): Promise<{ status: number
 const GREEDY: Omit<GenerateOptions, 'signal' | 'onToken'> = { maxNewTokens: 16, decoding: 'greedy', repetitionPenalty: 1.05, eosTokenIds: [2] };
 
 test('remote answers equal the local runner\'s: greedy, seeded sampling, cut at the length; onToken sees every id in order', async () => {
-  await withServer({}, async (url) => {
+  await withServer({}, async (url, server) => {
     const runner = remote(url);
     try {
       const cases: Omit<GenerateOptions, 'signal' | 'onToken'>[] = [
@@ -86,6 +86,7 @@ test('remote answers equal the local runner\'s: greedy, seeded sampling, cut at 
           assert.deepEqual(streamed, expected.tokenIds);
         }
       }
+      assert.equal(server.answersGenerated, prompts.length * cases.length);
     } finally {
       await runner.dispose();
     }
