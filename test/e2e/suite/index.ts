@@ -17,6 +17,7 @@ import { evaluateTests } from './evaluate.test';
 import { labelJournalTests } from './labelJournal.test';
 import { openaiAnswerSourceTests } from './openaiAnswerSource.test';
 import { packageChatModelTests } from './packageChatModel.test';
+import { remoteRuntimeTests } from './remoteRuntime.test';
 import { retrainTests } from './retrain.test';
 import { settingsTests } from './settings.test';
 import { untrustedWorkspaceTests } from './untrustedWorkspace.test';
@@ -36,6 +37,7 @@ export function run(): Promise<void> {
     activationTests();
     chatParticipantTests();
     openaiAnswerSourceTests();
+    remoteRuntimeTests();
     labelJournalTests();
     settingsTests();
     retrainTests();
