@@ -2,7 +2,8 @@
  * CI's end-to-end run (scripts/e2e.sh builds first): the extension-host suite in a code-server
  * started with the smoke-test driver; its untrusted-workspace tests in a second one with
  * workspace trust on and the workspace left untrusted; then the UI suite in a third code-server
- * without the driver (the driver suppresses the toasts and dialogs a user sees). Every server is stopped, whatever
+ * without the driver (the driver suppresses the toasts and dialogs a user sees), and the main-job
+ * suite in a fourth, started exactly as `npm start` starts its own. Every server is stopped, whatever
  * happens; logs, screenshots and timings stay in test-results/. Ends with the line CI counts:
  * `e2e: N passed, M failed`.
  *
