@@ -1,7 +1,7 @@
 /**
- * What an answer costs over `elical serve` (its /generate route) against the same answer
- * generated locally, on one machine: the remote path adds the HTTP round trip and JSON, and must
- * return the identical answer. The server runs in this process on its own runner (one intra-op
+ * What an answer costs over `elical serve` (its generate_stream route, which the extension uses)
+ * against the same answer generated locally, on one machine: the remote path adds the HTTP round
+ * trip, the event stream and JSON, and must return the identical answer. The server runs in this process on its own runner (one intra-op
  * thread each, as local scoring uses), and the two paths alternate question by question (local
  * first on even questions, remote first on odd ones), so machine load hits both alike.
  *
@@ -88,7 +88,7 @@ async function main(): Promise<number> {
     const [l, r, q] = [sorted(localMs), sorted(remoteMs), sorted(ratios)];
     console.log(`model ${manifest.name}, ${prompts.length} questions (${(tokens / prompts.length).toFixed(1)} answer tokens on average), one intra-op thread each side`);
     console.log(`local greedy answer:  p50 ${percentile(l, 0.5).toFixed(2)} ms, p95 ${percentile(l, 0.95).toFixed(2)} ms`);
-    console.log(`remote (elical serve /generate on loopback): p50 ${percentile(r, 0.5).toFixed(2)} ms, p95 ${percentile(r, 0.95).toFixed(2)} ms`);
+    console.log(`remote (elical serve /generate_stream on loopback): p50 ${percentile(r, 0.5).toFixed(2)} ms, p95 ${percentile(r, 0.95).toFixed(2)} ms`);
     console.log(`remote / local, paired per question: median ${percentile(q, 0.5).toFixed(2)}x; remote - local at the median: ${(percentile(r, 0.5) - percentile(l, 0.5)).toFixed(2)} ms`);
     console.log(`answers that differ from the local ones: ${different} of ${prompts.length}`);
     return different === 0 ? 0 : 1;

@@ -362,7 +362,7 @@ export class OnnxModelRunner implements ModelRunner {
       tokenIds.push(chosen.tokenId);
       logprobs.push(chosen.logprob);
       seen.add(chosen.tokenId);
-      options.onToken?.(chosen.tokenId);
+      options.onToken?.(chosen.tokenId, chosen.logprob);
       if (eos.has(chosen.tokenId)) return { tokenIds, logprobs, finishReason: 'eos' };
       if (tokenIds.length >= limit) return { tokenIds, logprobs, finishReason: 'length' };
       past = {};

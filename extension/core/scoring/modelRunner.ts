@@ -33,12 +33,13 @@ export interface GenerateOptions {
    */
   adapter?: string;
   /**
-   * Called with each new token id as soon as it is chosen, in order, before the next step runs
-   * (the EOS token included), so a caller can show the answer while it is generated. It is
-   * called synchronously inside generation: a slow callback slows generation, and one that
-   * throws ends generation with that error. It sees exactly the ids of the result's tokenIds.
+   * Called with each new token id (and its log-probability, as in the result) as soon as it is
+   * chosen, in order, before the next step runs (the EOS token included), so a caller can show
+   * the answer while it is generated. It is called synchronously inside generation: a slow
+   * callback slows generation, and one that throws ends generation with that error. It sees
+   * exactly the ids of the result's tokenIds.
    */
-  onToken?: (tokenId: number) => void;
+  onToken?: (tokenId: number, logprob: number) => void;
 }
 
 export type FinishReason = 'eos' | 'length' | 'aborted';

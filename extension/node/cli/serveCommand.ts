@@ -16,7 +16,7 @@ const HELP = `usage: elical serve --model DIR [--host 127.0.0.1] [--port 8000] [
 
 Serves the backbone of a model package over the Open Inference Protocol v2 (KServe / Triton
 HTTP API): GET /v2/health/{live,ready}, /v2, /v2/models/NAME[/ready], POST /v2/models/NAME/infer,
-and answers: POST /v2/models/NAME/generate (docs/remote.md).
+and answers: POST /v2/models/NAME/generate, /generate_stream (docs/remote.md).
 NAME is the manifest's name. Stops on Ctrl-C / SIGTERM after finishing in-flight requests.
   --host H              bind address (default 127.0.0.1; others warn, and need a token)
   --port P              default 8000; 0 picks a free port (printed on stdout)

@@ -13,7 +13,9 @@
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { ServerSentEventParser } from '../serverSentEvents';
 import { flattenTensorData } from './flattenTensorData';
+import { type GenerateAnswer, parseGenerateAnswer } from './generateAnswer';
 import { plainHttpWarning } from './isLoopbackHost';
 import { RemoteEndpointError, type RemoteEndpointErrorCode } from './remoteEndpointError';
 
@@ -75,13 +77,6 @@ export interface ResponseTensor {
 export interface InferenceResponse {
   modelName: string;
   outputs: ResponseTensor[];
-}
-
-/** A generate response, its JSON checked for types (what the ids mean is the runner's check). */
-export interface GenerateResponse {
-  outputIds: number[];
-  logprobs: number[];
-  finishReason: 'eos' | 'length';
 }
 
 interface RawResponse {
@@ -202,31 +197,149 @@ export class InferenceClient {
   }
 
   /**
-   * POST /v2/models/{name}/generate with a generateRequest.ts body: one whole answer. A server
-   * without the route (Triton, KServe: 404 or 405) is 'not-supported'. Retried like inference:
-   * greedy and seeded decoding are pure functions of the request, so a repeat gives the same answer.
+   * POST /v2/models/{name}/generate_stream with a generateRequest.ts body: `onToken` gets each
+   * token id and log-probability as the server sends them, then the whole answer comes back (checked by
+   * parseGenerateAnswer, and against the ids streamed). A server without the route (Triton,
+   * KServe: 404 or 405) is 'not-supported'; an `{"error"}` event is 'server-error'. The timeout
+   * applies to silence (no byte for timeoutMs), not to the whole answer. Retried as inference is,
+   * but only until the first token reached the caller: a repeat would deliver it twice.
    */
-  async generate(name: string, body: string, call: CallOptions = {}): Promise<GenerateResponse> {
-    const path = `v2/models/${encodeURIComponent(name)}/generate`;
-    const response = await this.send('POST', path, body, call);
-    if (response.status === 404 || response.status === 405) {
-      throw new RemoteEndpointError(
-        'not-supported',
-        `POST ${this.describe(path)}: the server does not generate answers (HTTP ${response.status}); Triton and KServe serve the backbone only. Answers come from \`elical serve\`, the local runtime, or an OpenAI-compatible server (elical.answerSource "openai")`,
-        response.status,
-      );
+  async generateStream(name: string, body: string, onToken: (tokenId: number, logprob: number) => void, call: CallOptions = {}): Promise<GenerateAnswer> {
+    const path = `v2/models/${encodeURIComponent(name)}/generate_stream`;
+    for (let attempt = 0; ; attempt++) {
+      const last = attempt >= this.retries;
+      let delivered = false;
+      try {
+        const outcome = await this.streamOnce(path, body, (tokenId, logprob) => {
+          delivered = true;
+          onToken(tokenId, logprob);
+        }, call.signal);
+        if ('answer' in outcome) return outcome.answer;
+        if (!last && RETRYABLE_STATUS.has(outcome.status)) {
+          await this.backoff(attempt, call.signal);
+          continue;
+        }
+        if (outcome.status === 404 || outcome.status === 405) {
+          throw new RemoteEndpointError(
+            'not-supported',
+            `POST ${this.describe(path)}: the server does not generate answers (HTTP ${outcome.status}); Triton and KServe serve the backbone only. Answers come from \`elical serve\`, the local runtime, or an OpenAI-compatible server (elical.answerSource "openai")`,
+            outcome.status,
+          );
+        }
+        this.expectOk('POST', path, outcome, name);
+        throw new RemoteEndpointError('malformed-response', `POST ${this.describe(path)}: HTTP 200 without an event stream`);
+      } catch (error) {
+        if (!(error instanceof RemoteEndpointError) || last || delivered || !RETRYABLE_CODES.has(error.code) || call.signal?.aborted) throw error;
+        await this.backoff(attempt, call.signal);
+      }
     }
-    const parsed = this.expectOk('POST', path, response, name);
-    const fail = (problem: string): never => {
-      throw new RemoteEndpointError('malformed-response', `POST ${this.describe(path)}: the generate response ${problem}`);
-    };
-    if (!isRecord(parsed)) return fail('is not a JSON object');
-    const { output_ids: outputIds, logprobs, finish_reason: finishReason } = parsed;
-    if (!Array.isArray(outputIds) || !outputIds.every((id) => Number.isSafeInteger(id))) return fail('has no "output_ids" list of integers');
-    if (!Array.isArray(logprobs) || !logprobs.every((value) => typeof value === 'number' && Number.isFinite(value))) return fail('has no "logprobs" list of finite numbers');
-    if (logprobs.length !== outputIds.length) fail(`has ${outputIds.length} output_ids but ${logprobs.length} logprobs`);
-    if (finishReason !== 'eos' && finishReason !== 'length') return fail(`has finish_reason ${JSON.stringify(finishReason)}, expected "eos" or "length"`);
-    return { outputIds: outputIds as number[], logprobs: logprobs as number[], finishReason };
+  }
+
+  /**
+   * One generate_stream request: the answer when the stream completes, or the status and body of
+   * a response that is not an event stream (errors before generation began).
+   */
+  private streamOnce(path: string, body: string, onToken: (tokenId: number, logprob: number) => void, signal: AbortSignal | undefined): Promise<{ answer: GenerateAnswer } | RawResponse> {
+    const url = new URL(path, this.baseUrl);
+    const where = `POST ${url.href}`;
+    const headers: Record<string, string> = { accept: 'text/event-stream', 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) };
+    if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
+    const transport = url.protocol === 'https:' ? https : http;
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(new RemoteEndpointError('aborted', `${where}: cancelled before it was sent`));
+        return;
+      }
+      let settled = false;
+      let timer: NodeJS.Timeout | undefined;
+      const settle = (action: () => void): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        action();
+      };
+      const fail = (error: Error): void => {
+        settle(() => reject(error));
+        request.destroy();
+      };
+      const quiet = (): void => {
+        clearTimeout(timer);
+        timer = setTimeout(() => fail(new RemoteEndpointError('timeout', `${where}: nothing received for ${this.timeoutMs} ms`)), this.timeoutMs);
+      };
+      const malformed = (problem: string): void => fail(new RemoteEndpointError('malformed-response', `${where}: the event stream ${problem}`));
+      const request = transport.request(url, { method: 'POST', headers, agent: this.agent }, (response) => {
+        quiet();
+        const status = response.statusCode ?? 0;
+        let size = 0;
+        const counted = (chunk: Buffer | string): boolean => {
+          size += Buffer.byteLength(chunk);
+          if (size <= this.maxResponseBytes) return true;
+          malformed(`exceeds ${this.maxResponseBytes} bytes`);
+          return false;
+        };
+        const cutOff = (): void => fail(new RemoteEndpointError('connection-closed', `${where}: the connection closed in the middle of the answer (${size} bytes received)`));
+        response.on('error', cutOff);
+        if (status !== 200 || !/^text\/event-stream\b/i.test(response.headers['content-type'] ?? '')) {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => {
+            if (counted(chunk)) chunks.push(chunk);
+          });
+          response.on('end', () => settle(() => resolve({ status, text: Buffer.concat(chunks).toString('utf8') })));
+          response.on('close', () => {
+            if (!response.complete) cutOff();
+          });
+          return;
+        }
+        response.setEncoding('utf8');
+        const parser = new ServerSentEventParser();
+        const streamed: number[] = [];
+        const streamedLogprobs: number[] = [];
+        response.on('data', (chunk: string) => {
+          if (settled || !counted(chunk)) return;
+          quiet();
+          for (const data of parser.push(chunk)) {
+            let event: unknown;
+            try {
+              event = JSON.parse(data);
+            } catch {
+              return malformed(`has an event that is not JSON (it starts with ${JSON.stringify(this.redact(data.slice(0, 60)))})`);
+            }
+            if (!isRecord(event)) return malformed('has an event that is not a JSON object');
+            if (typeof event.error === 'string') return fail(new RemoteEndpointError('server-error', `${where}: the server failed while generating: ${this.redact(event.error).slice(0, 300)}`));
+            if ('token_id' in event) {
+              if (!Number.isSafeInteger(event.token_id)) return malformed(`sent token_id ${JSON.stringify(event.token_id)}, not an integer`);
+              if (typeof event.logprob !== 'number' || !Number.isFinite(event.logprob)) return malformed(`sent token ${event.token_id as number} with logprob ${JSON.stringify(event.logprob)}, not a finite number`);
+              streamed.push(event.token_id as number);
+              streamedLogprobs.push(event.logprob);
+              try {
+                onToken(event.token_id as number, event.logprob);
+              } catch (error) {
+                return fail(error as Error);
+              }
+              continue;
+            }
+            const answer = parseGenerateAnswer(event);
+            if (typeof answer === 'string') return malformed(`ends with an answer that ${answer}`);
+            const same = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((value, index) => value === b[index]);
+            if (!same(answer.outputIds, streamed)) return malformed(`streamed tokens [${streamed.join(', ')}] but its answer holds [${answer.outputIds.join(', ')}]`);
+            if (!same(answer.logprobs, streamedLogprobs)) return malformed('streamed log-probabilities that differ from its answer\'s');
+            return settle(() => resolve({ answer }));
+          }
+        });
+        response.on('end', () => {
+          if (!settled) fail(new RemoteEndpointError('connection-closed', `${where}: the event stream ended before the answer was complete (${streamed.length} token(s) received)`));
+        });
+        response.on('close', () => {
+          if (!settled) cutOff();
+        });
+      });
+      request.on('error', (error) => fail(this.classify(where, error)));
+      quiet();
+      const onAbort = (): void => fail(new RemoteEndpointError('aborted', `${where}: cancelled`));
+      signal?.addEventListener('abort', onAbort, { once: true });
+      request.end(body);
+    });
   }
 
   /** Closes idle keep-alive connections; in-flight calls finish. */
@@ -308,6 +421,16 @@ export class InferenceClient {
     });
   }
 
+  /** The error of a request that failed before or while its response arrived. */
+  private classify(where: string, error: NodeJS.ErrnoException): RemoteEndpointError {
+    const code = error.code ?? '';
+    const message = this.redact(error.message);
+    if (isTlsFailure(code, message)) return new RemoteEndpointError('tls', `${where}: the TLS connection failed (${code || message}); check the URL's scheme and the server's certificate`);
+    if (UNREACHABLE.has(code)) return new RemoteEndpointError('unreachable', `${where}: cannot reach the server (${code}); is it running, and are the host and port right?`);
+    if (CLOSED.has(code) || /socket hang up|aborted/i.test(message)) return new RemoteEndpointError('connection-closed', `${where}: the connection closed before the response was complete (${code || message})`);
+    return new RemoteEndpointError('unreachable', `${where}: the request failed (${code || message})`);
+  }
+
   private once(method: string, path: string, body: string | undefined, signal: AbortSignal | undefined): Promise<RawResponse> {
     const url = new URL(path, this.baseUrl);
     const where = `${method} ${url.href}`;
@@ -335,14 +458,6 @@ export class InferenceClient {
         settle(() => reject(error));
         request.destroy();
       };
-      const classify = (error: NodeJS.ErrnoException): RemoteEndpointError => {
-        const code = error.code ?? '';
-        const message = this.redact(error.message);
-        if (isTlsFailure(code, message)) return new RemoteEndpointError('tls', `${where}: the TLS connection failed (${code || message}); check the URL's scheme and the server's certificate`);
-        if (UNREACHABLE.has(code)) return new RemoteEndpointError('unreachable', `${where}: cannot reach the server (${code}); is it running, and are the host and port right?`);
-        if (CLOSED.has(code) || /socket hang up|aborted/i.test(message)) return new RemoteEndpointError('connection-closed', `${where}: the connection closed before the response was complete (${code || message})`);
-        return new RemoteEndpointError('unreachable', `${where}: the request failed (${code || message})`);
-      };
       const request = transport.request(url, { method, headers, agent: this.agent }, (response) => {
         const chunks: Buffer[] = [];
         let size = 0;
@@ -359,7 +474,7 @@ export class InferenceClient {
           if (!response.complete) cutOff();
         });
       });
-      request.on('error', (error) => fail(classify(error)));
+      request.on('error', (error) => fail(this.classify(where, error)));
       const timer = setTimeout(() => fail(new RemoteEndpointError('timeout', `${where}: no complete response within ${this.timeoutMs} ms`)), this.timeoutMs);
       const onAbort = (): void => fail(new RemoteEndpointError('aborted', `${where}: cancelled`));
       signal?.addEventListener('abort', onAbort, { once: true });

@@ -16,7 +16,8 @@
 import type { BackboneEntry, ModelArchitecture } from '../../core/scoring/modelManifest';
 import type { GenerateOptions, GenerationResult, LastTokenOutputs, ModelRunner } from '../../core/scoring/modelRunner';
 import { generateRequestBody } from './generateRequest';
-import type { GenerateResponse, InferenceClient, ModelMetadata, RequestTensor, TensorMetadata } from './inferenceClient';
+import type { GenerateAnswer } from './generateAnswer';
+import type { InferenceClient, ModelMetadata, RequestTensor, TensorMetadata } from './inferenceClient';
 import { RemoteEndpointError } from './remoteEndpointError';
 
 export interface RemoteModelRunnerOptions {
@@ -196,12 +197,12 @@ export class RemoteModelRunner implements ModelRunner {
   }
 
   /**
-   * Generation on the server (`elical serve`'s /generate route, the same runner there), so the
-   * result equals a local generation with the same options. Same argument checks as the local
-   * runner (RangeError before anything is sent); `adapter` is 'not-supported'; a server without
-   * the route (Triton, KServe) is 'not-supported'. The answer arrives whole, so options.onToken
-   * sees every id at once, in order, when it has. A cancelled call returns finishReason 'aborted'
-   * with no tokens, as the server stops generating when the client goes away.
+   * Generation on the server (`elical serve`'s generate_stream route, the same runner there), so
+   * the result equals a local generation with the same options, and options.onToken sees each
+   * token as the server sends it. Same argument checks as the local runner (RangeError before
+   * anything is sent); `adapter` is 'not-supported'; a server without the route (Triton, KServe)
+   * is 'not-supported'. A cancelled call returns the tokens that had arrived, with finishReason
+   * 'aborted', as the local runner does; the server stops generating when the client goes away.
    */
   async generate(promptIds: readonly number[], options: GenerateOptions): Promise<GenerationResult> {
     if (options.adapter !== undefined) throw new RemoteEndpointError('not-supported', `LoRA checkpoint ${JSON.stringify(options.adapter)} was asked for, but a remote endpoint serves one backbone; export the checkpoint merged and serve it as its own model`);
@@ -213,28 +214,34 @@ export class RemoteModelRunner implements ModelRunner {
     if (options.signal?.aborted) return { tokenIds: [], logprobs: [], finishReason: 'aborted' };
     await this.getPlan(options.signal);
     const { client, modelName } = this.options;
-    let response: GenerateResponse;
-    try {
-      response = await client.generate(modelName, generateRequestBody(promptIds, options), { signal: options.signal });
-    } catch (error) {
-      if (error instanceof RemoteEndpointError && error.code === 'aborted') return { tokenIds: [], logprobs: [], finishReason: 'aborted' };
-      throw error;
-    }
     const wrong = (problem: string): never => {
       throw new RemoteEndpointError('malformed-response', `model ${JSON.stringify(modelName)} on ${client.baseUrl.origin} generated ${problem}`);
     };
-    const { outputIds, logprobs, finishReason } = response;
     const limit = Math.min(options.maxNewTokens, maxPositions - promptIds.length);
-    if (outputIds.length === 0 || outputIds.length > limit) wrong(`${outputIds.length} tokens for at most ${limit}`);
     const eos = new Set(options.eosTokenIds);
-    outputIds.forEach((id, index) => {
+    const received: number[] = [];
+    const receivedLogprobs: number[] = [];
+    const accept = (id: number, logprob: number): void => {
+      // Checked before the caller sees it: a token the model cannot have produced is never shown.
       if (id < 0 || id >= this.vocabSize) wrong(`token id ${id}, outside the vocabulary (size ${this.vocabSize})`);
-      if (eos.has(id) && index !== outputIds.length - 1) wrong(`an end-of-sequence token at position ${index}, before the end`);
-    });
+      if (received.length >= limit) wrong(`more than ${limit} tokens`);
+      if (received.length > 0 && eos.has(received[received.length - 1])) wrong(`a token after the end-of-sequence token at position ${received.length - 1}`);
+      received.push(id);
+      receivedLogprobs.push(logprob);
+      options.onToken?.(id, logprob);
+    };
+    let answer: GenerateAnswer;
+    try {
+      answer = await client.generateStream(modelName, generateRequestBody(promptIds, options), accept, { signal: options.signal });
+    } catch (error) {
+      if (error instanceof RemoteEndpointError && error.code === 'aborted') return { tokenIds: received, logprobs: receivedLogprobs, finishReason: 'aborted' };
+      throw error;
+    }
+    const { outputIds, logprobs, finishReason } = answer;
+    if (outputIds.length === 0) wrong(`no token for at most ${limit}`);
     const endedOnEos = eos.has(outputIds[outputIds.length - 1]);
     if ((finishReason === 'eos') !== endedOnEos) wrong(`finish_reason "${finishReason}" for an answer that ${endedOnEos ? 'ends' : 'does not end'} with an end-of-sequence token`);
     if (finishReason === 'length' && outputIds.length !== limit) wrong(`finish_reason "length" after ${outputIds.length} of ${limit} tokens`);
-    for (const id of outputIds) options.onToken?.(id);
     return { tokenIds: [...outputIds], logprobs: [...logprobs], finishReason };
   }
 

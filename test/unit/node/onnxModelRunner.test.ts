@@ -205,10 +205,11 @@ test('onToken sees every generated token in order and changes nothing', async ()
   const sampled = { ...greedy, maxNewTokens: 12, decoding: { temperature: 1, topP: 0.95, topK: 50, seed: 3 } };
   for (const options of [greedy, sampled]) {
     const without = await runner.generate(prompt, options);
-    const seen: { id: number; soFar: number }[] = [];
-    const withCallback = await runner.generate(prompt, { ...options, onToken: (id) => seen.push({ id, soFar: seen.length }) });
+    const seen: { id: number; logprob: number; soFar: number }[] = [];
+    const withCallback = await runner.generate(prompt, { ...options, onToken: (id, logprob) => seen.push({ id, logprob, soFar: seen.length }) });
     assert.deepEqual(withCallback, without);
     assert.deepEqual(seen.map(({ id }) => id), without.tokenIds, 'one call per token, the EOS included, in order');
+    assert.deepEqual(seen.map(({ logprob }) => logprob), without.logprobs, 'each with the log-probability the result records');
     assert.ok(seen.every(({ soFar }, index) => soFar === index));
   }
   // Stopping on EOS: the callback also saw the token that ended generation.

@@ -1,6 +1,6 @@
 /**
- * Answers over a remote endpoint: `elical serve`'s /generate route (generateRequest.ts) and
- * RemoteModelRunner.generate. The reference is the same package's local ONNX runner called
+ * Answers over a remote endpoint: `elical serve`'s /generate and /generate_stream routes
+ * (generateRequest.ts) and RemoteModelRunner.generate, which streams. The reference is the same package's local ONNX runner called
  * directly: a remote answer must equal it token for token and log-probability for
  * log-probability. Bad bodies, a busy server, a client that goes away, a server without the
  * route and malformed answers each have their own outcome.
@@ -80,10 +80,10 @@ test('remote answers equal the local runner\'s: greedy, seeded sampling, cut at 
       for (const prompt of prompts) {
         for (const options of cases) {
           const expected = await local.generate(prompt, options);
-          const streamed: number[] = [];
-          const actual = await runner.generate(prompt, { ...options, onToken: (id) => streamed.push(id) });
+          const streamed: number[][] = [];
+          const actual = await runner.generate(prompt, { ...options, onToken: (id, logprob) => streamed.push([id, logprob]) });
           assert.deepEqual(actual, expected, `prompt of ${prompt.length} tokens, ${JSON.stringify(options.decoding)}, max ${options.maxNewTokens}`);
-          assert.deepEqual(streamed, expected.tokenIds);
+          assert.deepEqual(streamed, expected.tokenIds.map((id, index) => [id, expected.logprobs[index]]));
         }
       }
       assert.equal(server.answersGenerated, prompts.length * cases.length);
@@ -117,12 +117,15 @@ test('invalid generate bodies get 400 naming the field; nothing is generated for
       assert.equal(response.status, 400, `${JSON.stringify(body).slice(0, 80)} -> ${response.text}`);
       assert.match((JSON.parse(response.text) as { error: string }).error, message);
     }
+    const streamed = await post(url, `${path}_stream`, JSON.stringify({ input_ids: [1], parameters: { max_new_tokens: 0 } }));
+    assert.equal(streamed.status, 400, 'generate_stream checks the body before it starts the stream');
+    assert.match((JSON.parse(streamed.text) as { error: string }).error, /max_new_tokens must be an integer in \[1, 64\], got 0/);
     const ok = await post(url, path, JSON.stringify({ input_ids: prompts[0], parameters: { max_new_tokens: 2 } }));
     assert.equal(ok.status, 200, ok.text);
   });
 });
 
-/** A runner whose generations wait until released, recording each one's signal. */
+/** A runner whose generations emit token 5, then wait until released, recording each one's signal. */
 function gatedRunner(): { runner: ModelRunner; signals: AbortSignal[]; release: () => void } {
   let open: () => void = () => undefined;
   const gate = new Promise<void>((resolve) => (open = resolve));
@@ -134,8 +137,11 @@ function gatedRunner(): { runner: ModelRunner; signals: AbortSignal[]; release: 
     forwardLastToken: () => Promise.reject(new Error('not used')),
     async generate(_prompt, options): Promise<GenerationResult> {
       if (options.signal) signals.push(options.signal);
+      options.onToken?.(5, -0.5);
       await Promise.race([gate, new Promise((resolve) => options.signal?.addEventListener('abort', resolve, { once: true }))]);
-      return options.signal?.aborted ? { tokenIds: [], logprobs: [], finishReason: 'aborted' } : { tokenIds: [5, 2], logprobs: [-0.5, -0.1], finishReason: 'eos' };
+      if (options.signal?.aborted) return { tokenIds: [5], logprobs: [-0.5], finishReason: 'aborted' };
+      options.onToken?.(2, -0.1);
+      return { tokenIds: [5, 2], logprobs: [-0.5, -0.1], finishReason: 'eos' };
     },
     dispose: async () => undefined,
   };
@@ -161,12 +167,15 @@ test('a busy server answers 503 with Retry-After; a client that goes away stops 
   await withServer({ runner: held.runner }, async (url) => {
     const runner = remote(url);
     try {
+      // Streaming: the first token reaches the caller while the server is still generating.
       const controller = new AbortController();
-      const pending = runner.generate([1, 4], { ...GREEDY, signal: controller.signal, onToken: () => assert.fail('no token of a cancelled answer') });
-      while (held.signals.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
-      controller.abort();
-      assert.deepEqual(await pending, { tokenIds: [], logprobs: [], finishReason: 'aborted' });
+      const seen: number[] = [];
+      const pending = runner.generate([1, 4], { ...GREEDY, signal: controller.signal, onToken: (id) => seen.push(id) });
       const deadline = Date.now() + 5000;
+      while (seen.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+      assert.deepEqual(seen, [5], 'token 5 arrived before the answer was finished');
+      controller.abort();
+      assert.deepEqual(await pending, { tokenIds: [5], logprobs: [-0.5], finishReason: 'aborted' });
       while (!held.signals[0].aborted && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
       assert.ok(held.signals[0].aborted, 'the server aborted the generation of the client that left');
     } finally {
@@ -176,7 +185,7 @@ test('a busy server answers 503 with Retry-After; a client that goes away stops 
   });
 });
 
-test('1,000 seeded random and malformed generate bodies never crash the server; a valid answer still equals the local one', async () => {
+test('1,000 seeded random and malformed bodies to /generate and /generate_stream never crash the server; a valid answer still equals the local one', async () => {
   await withServer({ maxNewTokens: 8 }, async (url) => {
     const path = `/v2/models/${served.name}/generate`;
     const random = createSeededRandom(20261202);
@@ -192,10 +201,13 @@ test('1,000 seeded random and malformed generate bodies never crash the server; 
       if (i % 3 === 1) (request.parameters as Record<string, unknown>)[pick(['max_new_tokens', 'decoding', 'repetition_penalty', 'eos_token_ids', 'unknown'])] = pick(odd);
       let text = JSON.stringify(request);
       if (i % 10 === 9) text = text.slice(0, Math.floor(random() * text.length));
-      const response = await post(url, path, text);
+      const streamed = i % 2 === 1;
+      const response = await post(url, streamed ? `${path}_stream` : path, text);
       statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
       assert.ok(response.status === 200 || response.status === 400, `status ${response.status} for ${text.slice(0, 120)}: ${response.text.slice(0, 200)}`);
-      assert.equal(typeof (JSON.parse(response.text) as Record<string, unknown>)[response.status === 200 ? 'finish_reason' : 'error'], 'string');
+      // A stream's last event is the whole answer, as /generate returns it.
+      const last = streamed && response.status === 200 ? (response.text.trim().split('\n\n').pop() ?? '').replace(/^data: /, '') : response.text;
+      assert.equal(typeof (JSON.parse(last) as Record<string, unknown>)[response.status === 200 ? 'finish_reason' : 'error'], 'string');
     }
     assert.ok((statuses.get(200) ?? 0) > 50 && (statuses.get(400) ?? 0) > 500, `both outcomes occur: ${JSON.stringify([...statuses])}`);
     const runner = remote(url);
@@ -207,8 +219,9 @@ test('1,000 seeded random and malformed generate bodies never crash the server; 
   });
 });
 
-test('a server without the route is "not-supported"; a malformed answer is "malformed-response"; bad arguments fail before sending', async () => {
-  let answer: { status: number; body: unknown } = { status: 404, body: { error: 'unknown route' } };
+test('a server without the route is "not-supported"; a malformed stream or answer is refused with its own error; bad arguments fail before sending', async () => {
+  /** What the fake answers generate_stream with: a status and JSON body, or events of a stream. */
+  let answer: { status: number; body: unknown } | { events: unknown[] } = { status: 404, body: { error: 'unknown route' } };
   let generateCalls = 0;
   const metadata = { name: served.name, versions: ['1'], platform: 'x', inputs: [{ name: 'input_ids', datatype: 'INT64', shape: [-1, -1] }, { name: 'attention_mask', datatype: 'INT64', shape: [-1, -1] }], outputs: [{ name: 'last_hidden_state', datatype: 'FP32', shape: [-1, served.hiddenSize] }] };
   const fake = http.createServer((request, response) => {
@@ -221,7 +234,10 @@ test('a server without the route is "not-supported"; a malformed answer is "malf
       if (request.url === '/v2/health/ready') return reply(200, { ready: true });
       if (request.url === `/v2/models/${served.name}`) return reply(200, metadata);
       generateCalls++;
-      reply(answer.status, answer.body);
+      if ('status' in answer) return reply(answer.status, answer.body);
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      for (const event of answer.events) response.write(`data: ${typeof event === 'string' ? event : JSON.stringify(event)}\n\n`);
+      response.end();
     });
   });
   await new Promise<void>((resolve) => fake.listen(0, '127.0.0.1', resolve));
@@ -229,22 +245,30 @@ test('a server without the route is "not-supported"; a malformed answer is "malf
   const expectError = async (code: string, message: RegExp): Promise<void> => {
     await assert.rejects(runner.generate([1, 4], GREEDY), (error: unknown) => error instanceof RemoteEndpointError && error.code === code && message.test(error.message));
   };
+  const tokens = (...ids: number[]): unknown[] => ids.map((id) => ({ token_id: id, logprob: -1 }));
+  const final = (ids: number[], finish = 'eos', logprobs = ids.map(() => -1)): unknown => ({ model_name: served.name, output_ids: ids, logprobs, finish_reason: finish });
   try {
     await expectError('not-supported', /does not generate answers \(HTTP 404\); Triton and KServe serve the backbone only/);
-    const good = { model_name: served.name, output_ids: [5, 6, 2], logprobs: [-1, -2, -0.5], finish_reason: 'eos' };
-    for (const [body, message] of [
-      [{ ...good, output_ids: [5, 2, 6] }, /an end-of-sequence token at position 1, before the end/],
-      [{ ...good, finish_reason: 'length' }, /finish_reason "length" for an answer that ends with an end-of-sequence token/],
-      [{ ...good, output_ids: [5, 999, 2] }, /token id 999, outside the vocabulary/],
-      [{ ...good, logprobs: [-1] }, /has 3 output_ids but 1 logprobs/],
-      [{ ...good, output_ids: [] , logprobs: [] }, /0 tokens for at most 16/],
-      [{ ...good, finish_reason: 'stop' }, /finish_reason "stop", expected "eos" or "length"/],
-    ] as const) {
-      answer = { status: 200, body };
-      await expectError('malformed-response', message);
+    const cases: [unknown[], string, RegExp][] = [
+      [[...tokens(5, 2, 6)], 'malformed-response', /a token after the end-of-sequence token at position 1/],
+      [[...tokens(5, 999)], 'malformed-response', /token id 999, outside the vocabulary/],
+      [[...tokens(5, 6, 2), final([5, 6, 2], 'length')], 'malformed-response', /finish_reason "length" for an answer that ends with an end-of-sequence token/],
+      [[...tokens(5, 6), final([5, 7], 'length')], 'malformed-response', /streamed tokens \[5, 6\] but its answer holds \[5, 7\]/],
+      [[...tokens(5, 2), final([5, 2], 'eos', [-1])], 'malformed-response', /has 2 output_ids but 1 logprobs/],
+      [[...tokens(5, 2), final([5, 2], 'stop')], 'malformed-response', /finish_reason "stop", expected "eos" or "length"/],
+      [[{ token_id: 5, logprob: 'high' }], 'malformed-response', /logprob "high", not a finite number/],
+      [['{not json'], 'malformed-response', /an event that is not JSON/],
+      [[...tokens(5), { error: 'out of memory' }], 'server-error', /the server failed while generating: out of memory/],
+      [[...tokens(5)], 'connection-closed', /ended before the answer was complete \(1 token\(s\) received\)/],
+    ];
+    for (const [events, code, message] of cases) {
+      answer = { events };
+      await expectError(code, message);
     }
-    answer = { status: 200, body: good };
-    assert.deepEqual(await runner.generate([1, 4], GREEDY), { tokenIds: [5, 6, 2], logprobs: [-1, -2, -0.5], finishReason: 'eos' });
+    answer = { status: 200, body: final([5, 2]) };
+    await expectError('malformed-response', /HTTP 200 without an event stream/);
+    answer = { events: [...tokens(5, 6, 2), final([5, 6, 2])] };
+    assert.deepEqual(await runner.generate([1, 4], GREEDY), { tokenIds: [5, 6, 2], logprobs: [-1, -1, -1], finishReason: 'eos' });
     const calls = generateCalls;
     await assert.rejects(runner.generate([], GREEDY), /non-empty prompt/);
     await assert.rejects(runner.generate([1, served.vocabSize], GREEDY), /token id 320, outside the vocabulary/);
