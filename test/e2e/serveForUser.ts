@@ -54,7 +54,7 @@ async function main(): Promise<void> {
   console.log(`\nEliCal Confidence is running in VS Code (code-server, healthy after ${(server.startMs / 1000).toFixed(1)} s).`);
   console.log(`Model: ${modelPath === '' ? `models/${models.join(', models/')} (bundled)` : `${fixture} (the tiny test fixture: models/ ships no package yet, so its confidences mean nothing)`}`);
   console.log(`\n  Open ${server.workbenchUrl(workspace)}\n`);
-  console.log('Then open the chat (Ctrl+Alt+I) and ask: @confidence In which continent is Canada located?');
+  console.log('Then open the chat (the chat icon at the top, or Ctrl+Alt+I) and ask: @confidence In which continent is Canada located?');
   console.log('(a fact the demo model knows) and @confidence What is the capital of Peru? (one it does not).');
   console.log('Logs: .cache/start/code-server.log. Press Ctrl-C to stop.');
 }

@@ -14,4 +14,4 @@ export function startSettings(modelPath: string): Record<string, unknown> {
 }
 
 /** The README of the playground workspace: what to do first. */
-export const PLAYGROUND_README = '# EliCal playground\n\nOpen the chat (Ctrl+Alt+I) and ask `@confidence What is the capital of Peru?`.\n';
+export const PLAYGROUND_README = '# EliCal playground\n\nOpen the chat (the chat icon at the top, or Ctrl+Alt+I) and ask `@confidence What is the capital of Peru?`.\n';
