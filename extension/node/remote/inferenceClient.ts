@@ -1,6 +1,7 @@
 /**
  * HTTP client for the Open Inference Protocol v2 REST API (KServe / NVIDIA Triton): server
- * readiness, model metadata and JSON-tensor inference. It owns transport concerns only: a
+ * readiness, model metadata and JSON-tensor inference, and `elical serve`'s streamed answers
+ * (generateStream, with its own retry rule). It owns transport concerns only: a
  * per-request timeout, bounded retries with exponential backoff, AbortSignal cancellation, the
  * bearer token, and one RemoteEndpointError code per failure. What the tensors mean is
  * remoteModelRunner.ts's business.
@@ -198,8 +199,8 @@ export class InferenceClient {
 
   /**
    * POST /v2/models/{name}/generate_stream with a generateRequest.ts body: `onToken` gets each
-   * token id and log-probability as the server sends them, then the whole answer comes back (checked by
-   * parseGenerateAnswer, and against the ids streamed). A server without the route (Triton,
+   * token id and log-probability as the server sends them, then the whole answer comes back
+   * (checked by parseGenerateAnswer, and against what was streamed). A server without the route (Triton,
    * KServe: 404 or 405) is 'not-supported'; an `{"error"}` event is 'server-error'. The timeout
    * applies to silence (no byte for timeoutMs), not to the whole answer. Retried as inference is,
    * but only until the first token reached the caller: a repeat would deliver it twice.
