@@ -9,7 +9,7 @@
  *
  *   node --import tsx test/e2e/runE2e.ts [--suite extension-host|untrusted-workspace|ui|main-job]
  */
-import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runExtensionHostSuite } from './runExtensionHostSuite';
 import { CodeServer, REPO_ROOT } from './support/codeServer';
@@ -34,6 +34,23 @@ const EXTENSION_VSIX = join(REPO_ROOT, `elical-confidence-${process.platform}-${
  */
 function baseSettings(): Record<string, unknown> {
   return { 'elical.modelPath': FIXTURE_MODEL, 'elical.offerChatModel': false, ...QUIET_WORKBENCH_SETTINGS };
+}
+
+/** The most recently modified TypeScript file under `folders` (relative to the repository). */
+function newestSource(folders: readonly string[]): { path: string; mtimeMs: number } {
+  let newest = { path: '', mtimeMs: 0 };
+  const visit = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) visit(path);
+      else if (entry.name.endsWith('.ts')) {
+        const { mtimeMs } = statSync(path);
+        if (mtimeMs > newest.mtimeMs) newest = { path, mtimeMs };
+      }
+    }
+  };
+  for (const folder of folders) visit(join(REPO_ROOT, folder));
+  return newest;
 }
 
 const running = new Set<CodeServer>();
@@ -84,6 +101,10 @@ async function main(): Promise<number> {
     [EXTENSION_VSIX, 'node scripts/packageVsix.mjs --host'],
   ] as const) {
     if (!existsSync(path)) throw new Error(`${path} is missing: run ${how} (scripts/e2e.sh does it all)`);
+    // A build older than the code runs yesterday's extension against today's suite (or the
+    // reverse), and fails in ways that look like flakes.
+    const newer = newestSource(['extension', 'webview', 'test/e2e']);
+    if (newer.mtimeMs > statSync(path).mtimeMs) throw new Error(`${path} is older than ${newer.path}: run ${how} (scripts/e2e.sh does it all)`);
   }
   rmSync(RESULTS, { recursive: true, force: true });
   rmSync(SCREENSHOTS, { recursive: true, force: true });
