@@ -57,10 +57,28 @@ export function lastResponse(page: Page): Locator {
   return chatView(page).locator('.interactive-item-container.interactive-response').last();
 }
 
-/** Types `text` into the chat input and sends it with Enter, as a user would. */
+/** What the chat input holds (Monaco renders spaces as no-break spaces). */
+async function chatInputText(page: Page): Promise<string> {
+  return ((await chatInput(page).locator('.view-lines').textContent()) ?? '').replace(/\u00a0/g, ' ').trim();
+}
+
+/**
+ * Types `text` into the chat input and sends it with Enter, as a user would. The text is checked
+ * before Enter and typed again if it did not all land: a webview that finishes loading (the
+ * README preview a fresh window opens) can take the focus in the middle of the typing (seen once
+ * in CI: the input held "@c" and the rest went elsewhere).
+ */
 export async function sendChat(page: Page, text: string): Promise<void> {
-  await chatInput(page).click({ force: true });
-  await page.keyboard.type(text, { delay: 5 });
+  for (let attempt = 1; ; attempt++) {
+    await chatInput(page).click({ force: true });
+    await page.keyboard.press('ControlOrMeta+KeyA');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.type(text, { delay: 5 });
+    const typed = await chatInputText(page);
+    if (typed === text) break;
+    if (attempt === 3) throw new Error(`the chat input holds ${JSON.stringify(typed)} after typing ${JSON.stringify(text)} three times: something keeps taking the focus`);
+    console.log(`chat input retry: it held ${JSON.stringify(typed)} after typing ${JSON.stringify(text)}`);
+  }
   await page.keyboard.press('Enter');
 }
 
